@@ -1,0 +1,49 @@
+# Transition — the two quick-start commands are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
+DEV := DJANGO_DEBUG=1
+# Tests run with DEBUG off, as production does, on plain HTTP.
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint typecheck serve lock clean
+
+help:
+	@echo "make run      set everything up and serve on http://127.0.0.1:8000"
+	@echo "make test     run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
+	@echo "make setup    create the venv, install, migrate, load the framework, create demo accounts"
+	@echo "make lint     ruff (lint + format check) and mypy"
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_framework
+	$(DEV) $(PY) manage.py create_demo_accounts
+
+run: setup
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/mypy transition assessments roadmaps
+
+# Regenerate the lock after changing pyproject.toml's dependencies.
+lock:
+	py=$$(scripts/find-python) && rm -rf .lock-venv && "$$py" -m venv .lock-venv && \
+	.lock-venv/bin/pip install --quiet $$("$$py" -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print(" ".join(repr(x) for x in d["project"]["dependencies"] + d["dependency-groups"]["dev"]))' | tr -d "'") && \
+	{ echo "# Exact versions of every package, so every machine installs the same set."; echo "# Regenerate with: make lock"; .lock-venv/bin/pip freeze --exclude-editable | sort -f; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.db import models
+
+# The framework tables are a copy of the YAML files in framework/, written only
+# by the load_framework command. They exist so that answers and roadmap items
+# can point at rows, and so the admin can show the framework.
+
+
+class FrameworkVersion(models.Model):
+    version = models.CharField(max_length=20, unique=True)
+    changelog = models.JSONField(default=list, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Competency(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    summary = models.TextField()
+    why = models.TextField()
+    levels = models.JSONField(help_text="Five descriptions, level 0 to 4.")
+    evidence_prompt = models.TextField()
+    sources = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        BEHAVIOUR = "behaviour", "Behavioural self-rating"
+        SCENARIO = "scenario", "Scenario"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    prompt = models.TextField()
+    options = models.JSONField(default=list, blank=True)
+    explanation = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # An item that has been answered is never deleted, only retired, so old
+    # assessments keep their meaning.
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["competency__position", "position"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Role(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    summary = models.TextField()
+    sources = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Requirement(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="requirements")
+    level = models.PositiveSmallIntegerField()
+    weight = models.FloatField()
+    why = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["role__position", "competency__position"]
+        constraints = [models.UniqueConstraint(fields=["role", "competency"], name="requirement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.role.slug}: {self.competency.slug} ≥ {self.level}"
+
+
+class Action(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    competencies = models.ManyToManyField(Competency, related_name="actions")
+    hours = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=40)
+    requires = models.ManyToManyField("self", symmetrical=False, related_name="required_by", blank=True)
+    done_when = models.TextField()
+    sources = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title

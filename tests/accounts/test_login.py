@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, email, password, ip="10.0.0.1"):
+    return client.post(reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_it_signs_in_by_email_ignoring_case(client):
+    UserFactory(email="kim@example.com")
+    response = _login(client, "KIM@example.com", PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_a_wrong_password_says_so_in_place(client):
+    UserFactory(email="kim@example.com")
+    response = _login(client, "kim@example.com", "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password" in response.content.decode()
+
+
+def test_logout_is_a_post(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.url == reverse("landing")
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_change(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-passphrase")
+
+
+def test_password_reset_sends_a_working_link(client):
+    UserFactory(email="kim@example.com")
+    client.post(reverse("password_reset"), {"email": "kim@example.com"})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    assert response.context["validlink"]
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert not mail.outbox
+
+
+def test_repeated_failures_lock_that_username_from_that_address(client, settings):
+    UserFactory(email="kim@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "kim@example.com", "wrong", ip="10.0.0.9")
+    locked = _login(client, "kim@example.com", PASSWORD, ip="10.0.0.9")
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+
+
+def test_a_lockout_does_not_spread_to_colleagues_behind_the_same_address(client, settings):
+    UserFactory(email="kim@example.com")
+    UserFactory(email="lee@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "kim@example.com", "wrong", ip="10.0.0.9")
+    assert _login(client, "lee@example.com", PASSWORD, ip="10.0.0.9").status_code == 302
+
+
+def test_the_real_user_can_still_sign_in_from_another_address(client, settings):
+    UserFactory(email="kim@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "kim@example.com", "wrong", ip="10.0.0.9")
+    assert _login(client, "kim@example.com", PASSWORD, ip="192.0.2.7").status_code == 302
+
+
+def test_the_lockout_has_a_finite_cool_off(settings):
+    assert settings.AXES_COOLOFF_TIME.total_seconds() > 0
+
+
+def test_changing_the_case_of_the_email_does_not_reset_the_count(client, settings):
+    UserFactory(email="kim@example.com")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "kim@example.com" if n % 2 else "KIM@Example.com", "wrong", ip="10.0.0.9")
+    assert _login(client, "Kim@example.com", PASSWORD, ip="10.0.0.9").status_code == 429

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production serves hashed files from collectstatic; tests read them from the source tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def framework_db(db):
+    """The shipped framework, loaded into the test database."""
+    call_command("load_framework", verbosity=0)
+
+
+@pytest.fixture
+def htmx_headers():
+    return {"HTTP_HX_REQUEST": "true"}

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "a-real-secret-key-that-is-long-and-random-0123456789abcdefghijklmnop",
+    "ALLOWED_HOSTS": "transition.example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    test_only = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"}
+    clean = {k: v for k, v in os.environ.items() if k not in test_only and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean.update(env)
+    return subprocess.run(  # noqa: S603 - runs this project's own manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", SECRET_KEY=PRODUCTION["SECRET_KEY"])
+    assert result.returncode != 0
+    assert "Set SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_deploy_checks_pass_with_the_documented_production_variables():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_starts_without_any_variable():
+    result = _manage("check", DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
