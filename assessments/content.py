@@ -346,7 +346,9 @@ def load_directory(directory: Path = FRAMEWORK_DIR) -> Framework:
         return Framework(
             version=meta.get("version", ""),
             changelog=meta.get("changelog", ()),
-            competencies=tuple(sorted(competencies, key=lambda c: COMPETENCY_SLUGS.index(c.slug) if c.slug in COMPETENCY_SLUGS else 99)),
+            competencies=tuple(
+                sorted(competencies, key=lambda c: COMPETENCY_SLUGS.index(c.slug) if c.slug in COMPETENCY_SLUGS else 99)
+            ),
             roles=tuple(lists["roles"]),
             actions=tuple(lists["actions"]),
         )

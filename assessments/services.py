@@ -98,7 +98,12 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
             report,
             f"role {role.slug}",
             {"slug": role.slug},
-            {"name": role.name, "summary": role.summary, "sources": [c.model_dump() for c in role.sources], "position": position},
+            {
+                "name": role.name,
+                "summary": role.summary,
+                "sources": [c.model_dump() for c in role.sources],
+                "position": position,
+            },
         )
         for slug, req in role.requirements.items():
             _upsert(
@@ -106,7 +111,12 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
                 report,
                 f"requirement {role.slug}/{slug}",
                 {"role": role_obj, "competency": competencies[slug]},
-                {"level": req.level, "weight": req.weight, "why": req.why, "sources": [c.model_dump() for c in req.sources]},
+                {
+                    "level": req.level,
+                    "weight": req.weight,
+                    "why": req.why,
+                    "sources": [c.model_dump() for c in req.sources],
+                },
             )
 
     actions: dict[str, Action] = {}

@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import yaml  # noqa: E402
-from pydantic import ValidationError  # noqa: E402
+import yaml
+from pydantic import ValidationError
 
-from assessments.content import FRAMEWORK_DIR, Action, Competency, Role, normalise  # noqa: E402
+from assessments.content import FRAMEWORK_DIR, Action, Competency, Role, normalise
 
 SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "sources"
 FILES = {

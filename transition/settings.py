@@ -126,7 +126,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "transition.accounts.throttling.login_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -145,6 +147,7 @@ STORAGES = {
     },
 }
 
+MAILERS: dict[str, dict[str, object]]
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -208,4 +211,6 @@ LOGGING = {
 }
 
 # htmx settings that a strict CSP needs; rendered into a <meta> tag by _base.html.
-HTMX_CONFIG = '{"includeIndicatorStyles":false,"allowEval":false,"historyRestoreAsHxRequest":false,"scrollIntoViewOnBoost":false}'
+HTMX_CONFIG = (
+    '{"includeIndicatorStyles":false,"allowEval":false,"historyRestoreAsHxRequest":false,"scrollIntoViewOnBoost":false}'
+)

@@ -105,7 +105,9 @@ def test_role_profiles_differ_the_way_the_articles_do(framework):
     assert len(profiles) == 5
 
 
-@pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason=f"the articles are not at {SOURCES_DIR}, so quotes cannot be checked")
+@pytest.mark.skipif(
+    not SOURCES_DIR.is_dir(), reason=f"the articles are not at {SOURCES_DIR}, so quotes cannot be checked"
+)
 def test_every_quote_is_verbatim_in_its_article(framework):
     articles = {
         slug: content.normalise((SOURCES_DIR / name).read_text(encoding="utf-8")) for slug, name in SOURCE_FILES.items()

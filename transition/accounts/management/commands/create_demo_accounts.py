@@ -26,6 +26,6 @@ class Command(BaseCommand):
         for email, name, _ in DEMO_ACCOUNTS:
             if not User.objects.filter(email=email).exists():
                 user_create(email=email, name=name, password=DEMO_PASSWORD)
-        self.stdout.write("Demo accounts (password for each: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for email, _, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {what}")
