@@ -108,3 +108,76 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Assessment(models.Model):
+    class Mode(models.TextChoices):
+        FULL = "full", "Full questionnaire"
+        QUICK = "quick", "Quick self-rating"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINISHED = "finished", "Finished"
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="assessments")
+    # None means "not sure yet": the results then lead with the best-fitting role.
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FULL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    framework_version = models.CharField(max_length=20)
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The scored result, frozen when the assessment is finished, so dashboards
+    # and history read one row instead of re-scoring every answer.
+    result = models.JSONField(null=True, blank=True)
+    readiness = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "status", "-finished_at"])]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.pk} of {self.owner_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.FINISHED
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    choice = models.PositiveSmallIntegerField(help_text="Index of the chosen option.")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="answer_one_per_item")]
+
+
+class Rating(models.Model):
+    """A quick-mode answer: the engineer rates a competency directly, 0 to 4."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "competency"], name="rating_one_per_competency"),
+            models.CheckConstraint(condition=models.Q(level__lte=4), name="rating_level_0_to_4"),
+        ]
+
+
+class Evidence(models.Model):
+    """Optional free text per competency: a link or an example. Private unless shared."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "competency"], name="evidence_one_per_competency")]
