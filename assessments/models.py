@@ -155,6 +155,9 @@ class Answer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="answer_one_per_item")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: option {self.choice}"
+
 
 class Rating(models.Model):
     """A quick-mode answer: the engineer rates a competency directly, 0 to 4."""
@@ -170,6 +173,9 @@ class Rating(models.Model):
             models.CheckConstraint(condition=models.Q(level__lte=4), name="rating_level_0_to_4"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.competency_id}: {self.level}"
+
 
 class Evidence(models.Model):
     """Optional free text per competency: a link or an example. Private unless shared."""
@@ -181,3 +187,6 @@ class Evidence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "competency"], name="evidence_one_per_competency")]
+
+    def __str__(self) -> str:
+        return f"Evidence for {self.competency_id}"

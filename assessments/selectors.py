@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
-from assessments import content
-from assessments.models import Action, Competency, FrameworkVersion, Item, Requirement, Role
+from assessments import content, scoring
+from assessments.models import Action, Assessment, Competency, FrameworkVersion, Item, Requirement, Role
 
 
 def framework_from_db() -> content.Framework:
@@ -78,3 +80,91 @@ def framework_from_db() -> content.Framework:
             ],
         }
     )
+
+
+def answers_of(assessment: Assessment) -> scoring.Answers:
+    """The assessment's answers in the engine's terms: two queries, whatever their number."""
+    framework_items = content.get_framework().item_by_slug
+    items = {
+        slug: choice
+        for slug, choice in assessment.answers.values_list("item__slug", "choice")
+        if slug in framework_items and choice < len(framework_items[slug][1].options)
+    }
+    ratings = dict(assessment.ratings.values_list("competency__slug", "level"))
+    return scoring.Answers(items=items, ratings=ratings)
+
+
+@dataclass(frozen=True)
+class Section:
+    competency: Competency
+    items: list[Item]
+    answered: int
+    rating: int | None
+    evidence: str
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == len(self.items)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """Everything a questionnaire page shows, read in a fixed number of queries."""
+
+    assessment: Assessment
+    sections: list[Section]
+    choices: dict[int, int]  # item id -> chosen option index
+
+    @property
+    def total(self) -> int:
+        if self.assessment.mode == Assessment.Mode.QUICK:
+            return len(self.sections)
+        return sum(len(s.items) for s in self.sections)
+
+    @property
+    def answered(self) -> int:
+        if self.assessment.mode == Assessment.Mode.QUICK:
+            return sum(1 for s in self.sections if s.rating is not None)
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    def section(self, slug: str) -> Section | None:
+        return next((s for s in self.sections if s.competency.slug == slug), None)
+
+    def first_open_section(self) -> Section:
+        return next((s for s in self.sections if not s.complete), self.sections[0])
+
+
+def questionnaire(assessment: Assessment) -> Questionnaire:
+    competencies = list(
+        Competency.objects.prefetch_related(
+            Prefetch("items", queryset=Item.objects.filter(retired=False).order_by("position"))
+        )
+    )
+    choices = dict(assessment.answers.values_list("item_id", "choice"))
+    ratings = dict(assessment.ratings.values_list("competency_id", "level"))
+    evidence = dict(assessment.evidence.values_list("competency_id", "text"))
+    sections = []
+    for comp in competencies:
+        items = list(comp.items.all())
+        sections.append(
+            Section(
+                competency=comp,
+                items=items,
+                answered=sum(1 for item in items if item.pk in choices),
+                rating=ratings.get(comp.pk),
+                evidence=evidence.get(comp.pk, ""),
+            )
+        )
+    return Questionnaire(assessment=assessment, sections=sections, choices=choices)
+
+
+def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:
+    """The engineer's assessment in progress (if any) and their latest finished one."""
+    mine = Assessment.objects.filter(owner=user).select_related("role")
+    in_progress = mine.filter(status=Assessment.Status.IN_PROGRESS).order_by("-created_at", "-pk").first()
+    finished = mine.filter(status=Assessment.Status.FINISHED).order_by("-finished_at", "-pk").first()
+    return in_progress, finished

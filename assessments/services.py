@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
-from assessments import content
-from assessments.models import Action, Competency, FrameworkVersion, Item, Requirement, Role
+from assessments import content, scoring
+from assessments.models import (
+    Action,
+    Answer,
+    Assessment,
+    Competency,
+    Evidence,
+    FrameworkVersion,
+    Item,
+    Rating,
+    Requirement,
+    Role,
+)
+from assessments.selectors import answers_of
+from transition.accounts.models import User
 
 
 @dataclass
@@ -162,3 +176,107 @@ def _remove_missing(queryset, report: LoadReport, what: str) -> None:
             obj.retired = True
             obj.save(update_fields=["retired"])
             report.retired.append(f"{what} {obj.slug}")
+
+
+# --- assessments -------------------------------------------------------------------------------------
+
+
+class AssessmentError(ValueError):
+    """Something a person asked for cannot be done; the message says why, in their words."""
+
+
+def _upsert_one(model, lookup: dict, values: dict):
+    # Two tabs answering at once may both try to insert; the loser updates instead.
+    try:
+        with transaction.atomic():
+            obj, _ = model.objects.update_or_create(**lookup, defaults=values)
+            return obj
+    except IntegrityError:
+        model.objects.filter(**lookup).update(**values)
+        return model.objects.get(**lookup)
+
+
+def _check_open(assessment: Assessment) -> None:
+    if assessment.is_finished:
+        raise AssessmentError(
+            "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
+        )
+
+
+@transaction.atomic
+def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment:
+    """Start an assessment; a re-assessment starts with the previous answers filled in."""
+    if mode not in Assessment.Mode.values:
+        raise AssessmentError("Choose the full questionnaire or the quick self-rating.")
+    previous = (
+        Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    assessment = Assessment(
+        owner=owner, role=role, mode=mode, framework_version=content.get_framework().version, previous=previous
+    )
+    assessment.full_clean()
+    assessment.save()
+    if previous is not None:
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, item_id=item_id, choice=choice)
+            for item_id, choice in previous.answers.filter(item__retired=False).values_list("item_id", "choice")
+        )
+        Rating.objects.bulk_create(
+            Rating(assessment=assessment, competency_id=comp_id, level=level)
+            for comp_id, level in previous.ratings.values_list("competency_id", "level")
+        )
+        Evidence.objects.bulk_create(
+            Evidence(assessment=assessment, competency_id=comp_id, text=text)
+            for comp_id, text in previous.evidence.values_list("competency_id", "text")
+        )
+    return assessment
+
+
+def answer_save(*, assessment: Assessment, item: Item, choice: int) -> Answer:
+    _check_open(assessment)
+    if item.retired:
+        raise AssessmentError("This question is no longer part of the questionnaire.")
+    if not 0 <= choice < len(item.options):
+        raise AssessmentError("Choose one of the options given.")
+    return _upsert_one(Answer, {"assessment": assessment, "item": item}, {"choice": choice})
+
+
+def rating_save(*, assessment: Assessment, competency: Competency, level: int) -> Rating:
+    _check_open(assessment)
+    if not 0 <= level <= content.MAX_LEVEL:
+        raise AssessmentError("Choose a level from 0 to 4.")
+    return _upsert_one(Rating, {"assessment": assessment, "competency": competency}, {"level": level})
+
+
+EVIDENCE_MAX = 2000
+
+
+def evidence_save(*, assessment: Assessment, competency: Competency, text: str) -> Evidence | None:
+    _check_open(assessment)
+    text = text.strip()
+    if len(text) > EVIDENCE_MAX:
+        raise AssessmentError(f"Keep evidence under {EVIDENCE_MAX} characters (this is {len(text)}).")
+    if not text:
+        Evidence.objects.filter(assessment=assessment, competency=competency).delete()
+        return None
+    return _upsert_one(Evidence, {"assessment": assessment, "competency": competency}, {"text": text})
+
+
+def assessment_finish(*, assessment: Assessment) -> Assessment:
+    """Score and freeze the assessment. Finishing twice (a double click) keeps the first result."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().select_related("role").get(pk=assessment.pk)
+        if locked.is_finished:
+            return locked
+        result = scoring.score(content.get_framework(), answers_of(locked), locked.role.slug if locked.role else None)
+        # Filtering on the status keeps the first result if a concurrent request got there first.
+        Assessment.objects.filter(pk=locked.pk, status=Assessment.Status.IN_PROGRESS).update(
+            status=Assessment.Status.FINISHED,
+            finished_at=timezone.now(),
+            result=result.model_dump(mode="json"),
+            readiness=result.readiness,
+        )
+        locked.refresh_from_db()
+        return locked

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments.selectors import latest_assessments
+
 
 @require_GET
 @login_not_required
@@ -17,7 +19,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    in_progress, finished = latest_assessments(request.user)
+    return render(request, "home.html", {"in_progress": in_progress, "finished": finished})
 
 
 @require_GET

@@ -1,0 +1,122 @@
+"""What the results page shows, assembled from the frozen result and the framework's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessments import content, scoring
+from assessments.models import Assessment
+
+CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
+
+
+@dataclass(frozen=True)
+class Row:
+    competency: content.Competency
+    current: float
+    required: int
+    gap: float
+    weight: float
+    change: float | None
+    current_px: float
+    required_px: float
+    blind_spot: bool
+    confidence: str
+
+
+def results_context(assessment: Assessment, role_slug: str | None = None) -> dict:
+    framework = content.get_framework()
+    result = scoring.Result.model_validate(assessment.result)
+    role_slug = role_slug if role_slug in framework.role_by_slug else result.role
+    role = framework.role_by_slug[role_slug]
+    readiness, gaps = scoring.role_readiness(framework, role_slug, result.levels)
+    scores = {s.competency: s for s in result.competencies}
+
+    previous_levels: dict[str, float] | None = None
+    previous_readiness: float | None = None
+    if assessment.previous_id and assessment.previous and assessment.previous.result:
+        previous = scoring.Result.model_validate(assessment.previous.result)
+        previous_levels = previous.levels
+        previous_readiness, _ = scoring.role_readiness(framework, role_slug, previous.levels)
+
+    rows = []
+    for comp in framework.competencies:
+        req = role.requirements[comp.slug]
+        current = result.levels[comp.slug]
+        rows.append(
+            Row(
+                competency=comp,
+                current=current,
+                required=req.level,
+                gap=round(max(0.0, req.level - current), 2),
+                weight=req.weight,
+                change=round(current - previous_levels[comp.slug], 2)
+                if previous_levels and comp.slug in previous_levels
+                else None,
+                current_px=round(current / content.MAX_LEVEL * CHART_WIDTH, 1),
+                required_px=round(req.level / content.MAX_LEVEL * CHART_WIDTH, 1),
+                blind_spot=scores[comp.slug].blind_spot,
+                confidence=scores[comp.slug].confidence_label,
+            )
+        )
+    # The chart lists what the role asks for most first.
+    rows.sort(key=lambda r: (-r.weight, -r.required, r.competency.slug))
+
+    biggest = [
+        {
+            "gap": gap,
+            "competency": framework.competency_by_slug[gap.competency],
+            "requirement": role.requirements[gap.competency],
+            "target": framework.competency_by_slug[gap.competency].levels[role.requirements[gap.competency].level],
+        }
+        for gap in gaps[:5]
+    ]
+    return {
+        "assessment": assessment,
+        "result": result,
+        "role": role,
+        "roles": framework.roles,
+        "readiness": readiness,
+        "readiness_change": round(readiness - previous_readiness, 1) if previous_readiness is not None else None,
+        "rows": rows,
+        "chart_width": CHART_WIDTH,
+        "biggest": biggest,
+        "strengths": [framework.competency_by_slug[s] for s in _strengths(role, result)],
+        "blind_spots": [(framework.competency_by_slug[s], scores[s]) for s in result.blind_spots],
+        "role_fit": [
+            (framework.role_by_slug[f.role], f, [framework.competency_by_slug[c] for c in f.deciding])
+            for f in result.role_fit
+        ],
+        "unanswered": [framework.competency_by_slug[s] for s in result.unanswered],
+        "scenarios": _scenario_review(assessment, framework),
+        "level_names": content.LEVEL_NAMES,
+    }
+
+
+def _strengths(role: content.Role, result: scoring.Result) -> list[str]:
+    met = [slug for slug, req in role.requirements.items() if req.level >= 2 and result.levels[slug] >= req.level]
+    met.sort(key=lambda slug: (-role.requirements[slug].weight, slug))
+    return met[:5]
+
+
+def _scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:
+    """Each scenario answered, with the best answer and why: shown only after finishing."""
+    review = []
+    for slug, choice in assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice"):
+        found = framework.item_by_slug.get(slug)
+        if found is None or choice >= len(found[1].options):
+            continue
+        comp, item = found
+        best = max(item.options, key=lambda o: o.score)
+        review.append(
+            {
+                "competency": comp,
+                "item": item,
+                "chosen": item.options[choice],
+                "best": best,
+                "is_best": item.options[choice] == best,
+            }
+        )
+    order = {c.slug: i for i, c in enumerate(framework.competencies)}
+    review.sort(key=lambda r: (order[r["competency"].slug], r["item"].slug))
+    return review

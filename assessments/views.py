@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from assessments import content, results, services
+from assessments.forms import StartForm
+from assessments.models import Assessment, Role
+from assessments.permissions import get_assessment_for_user
+from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
+
+# The answer to an htmx save: the field's status and, out of band, the progress bar.
+FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    roles = list(Role.objects.all())
+    in_progress, finished = latest_assessments(request.user)
+    initial = {}
+    if finished is not None:
+        initial = {"role": finished.role.slug if finished.role else "not-sure", "mode": finished.mode}
+    form = StartForm(request.POST or None, roles=roles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.assessment_start(
+            owner=request.user, role=form.chosen_role(), mode=form.cleaned_data["mode"]
+        )
+        if assessment.previous_id:
+            messages.info(request, "Your previous answers are filled in: change what is different now.")
+        return redirect("assessments:resume", pk=assessment.pk)
+    context = {"form": form, "roles": roles, "in_progress": in_progress, "finished": finished}
+    return render(request, "assessments/start.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    if assessment.is_finished:
+        return redirect("assessments:results", pk=pk)
+    if assessment.mode == Assessment.Mode.QUICK:
+        return redirect("assessments:quick", pk=pk)
+    slug = questionnaire(assessment).first_open_section().competency.slug
+    return redirect("assessments:section", pk=pk, slug=slug)
+
+
+def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section], name: str, value: str) -> None:
+    """Save one form field; raise AssessmentError with a message for the person."""
+    kind, _, slug = name.partition("-")
+    if kind == "item":
+        item = next((i for s in sections for i in s.items if i.slug == slug), None)
+        if item is None:
+            raise services.AssessmentError("That question is not part of this page.")
+        try:
+            choice = int(value)
+        except ValueError:
+            raise services.AssessmentError("Choose one of the options given.") from None
+        services.answer_save(assessment=assessment, item=item, choice=choice)
+        return
+    section = next((s for s in sections if s.competency.slug == slug), None)
+    if section is None:
+        raise services.AssessmentError("That competency is not part of this page.")
+    if kind == "rating":
+        try:
+            level = int(value)
+        except ValueError:
+            raise services.AssessmentError("Choose a level from 0 to 4.") from None
+        services.rating_save(assessment=assessment, competency=section.competency, level=level)
+    elif kind == "evidence":
+        services.evidence_save(assessment=assessment, competency=section.competency, text=value)
+    else:
+        raise services.AssessmentError("That field is not part of this page.")
+
+
+def _save_page(request: HttpRequest, assessment: Assessment, q: Questionnaire, sections: list[Section]) -> dict:
+    """Save every field the form sent (a plain post, without JavaScript); return errors by field."""
+    errors: dict[str, str] = {}
+    for name in request.POST:
+        if name.startswith(("item-", "rating-", "evidence-")):
+            try:
+                _save_field(assessment, q, sections, name, request.POST[name])
+            except services.AssessmentError as exc:
+                errors[name] = str(exc)
+    return errors
+
+
+def _questionnaire_page(
+    request: HttpRequest, assessment: Assessment, q: Questionnaire, sections: list[Section], template: str, **extra
+) -> HttpResponse:
+    if request.method == "POST" and assessment.is_finished:
+        message = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
+        if request.htmx:
+            context = {"q": q, "field": request.htmx.trigger_name or "", "error": message, "oob": True}
+            return render(request, FIELD_STATUS, context, status=400)
+        messages.error(request, message)
+        return redirect("assessments:results", pk=assessment.pk)
+    if request.method == "POST" and request.htmx:
+        # One answer per request: only the field that changed is saved, so two tabs never overwrite each other.
+        field = request.htmx.trigger_name or ""
+        try:
+            _save_field(assessment, q, sections, field, request.POST.get(field, ""))
+        except services.AssessmentError as exc:
+            context = {"q": q, "field": field, "error": str(exc), "oob": True}
+            return render(request, FIELD_STATUS, context, status=400)
+        q = questionnaire(assessment)
+        # In the full questionnaire the section's count in the side navigation changes too.
+        s = q.section(sections[0].competency.slug) if len(sections) == 1 else None
+        return render(request, FIELD_STATUS, {"q": q, "field": field, "oob": True, "s": s})
+    errors = {}
+    if request.method == "POST":
+        errors = _save_page(request, assessment, q, sections)
+        if not errors:
+            target = extra.get("after_save") or reverse("assessments:resume", args=[assessment.pk])
+            go = request.POST.get("go", "")
+            if go == "prev" and extra.get("prev"):
+                target = extra["prev"]
+            elif go == "next" and extra.get("next"):
+                target = extra["next"]
+            elif go == "review":
+                target = reverse("assessments:review", args=[assessment.pk])
+            messages.success(request, "Your answers are saved.")
+            return redirect(target)
+        q = questionnaire(assessment)
+    context = {"assessment": assessment, "q": q, "errors": errors, "fields": _fields(q, sections, errors), **extra}
+    return render(request, template, context, status=400 if errors else 200)
+
+
+def _fields(q: Questionnaire, sections: list[Section], errors: dict[str, str]) -> list[dict]:
+    """What each section shows: its questions with the chosen option and any error, by form field name."""
+    shown = []
+    for section in sections:
+        slug = section.competency.slug
+        shown.append(
+            {
+                "section": section,
+                "rating": {"field": f"rating-{slug}", "chosen": section.rating, "error": errors.get(f"rating-{slug}")},
+                "evidence": {"field": f"evidence-{slug}", "error": errors.get(f"evidence-{slug}")},
+                "items": [
+                    {
+                        "item": item,
+                        "field": f"item-{item.slug}",
+                        "chosen": q.choices.get(item.pk),
+                        "error": errors.get(f"item-{item.slug}"),
+                    }
+                    for item in section.items
+                ],
+            }
+        )
+    return shown
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    if assessment.mode == Assessment.Mode.QUICK:
+        return redirect("assessments:quick", pk=pk)
+    if assessment.is_finished and request.method == "GET":
+        return redirect("assessments:results", pk=pk)
+    q = questionnaire(assessment)
+    section = q.section(slug)
+    if section is None:
+        raise Http404("No such section.")
+    index = q.sections.index(section)
+    prev = q.sections[index - 1] if index > 0 else None
+    nxt = q.sections[index + 1] if index + 1 < len(q.sections) else None
+    return _questionnaire_page(
+        request,
+        assessment,
+        q,
+        [section],
+        "assessments/section.html",
+        section=section,
+        number=index + 1,
+        prev=reverse("assessments:section", args=[pk, prev.competency.slug]) if prev else None,
+        next=reverse("assessments:section", args=[pk, nxt.competency.slug]) if nxt else None,
+        after_save=reverse("assessments:review", args=[pk]) if nxt is None else None,
+        level_names=content.LEVEL_NAMES,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_quick(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    if assessment.mode != Assessment.Mode.QUICK:
+        return redirect("assessments:resume", pk=pk)
+    if assessment.is_finished and request.method == "GET":
+        return redirect("assessments:results", pk=pk)
+    q = questionnaire(assessment)
+    return _questionnaire_page(
+        request,
+        assessment,
+        q,
+        q.sections,
+        "assessments/quick.html",
+        after_save=reverse("assessments:review", args=[pk]),
+        level_names=content.LEVEL_NAMES,
+    )
+
+
+@require_GET
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before finishing: what is answered, what is not, and the finish button."""
+    assessment = get_assessment_for_user(request, pk)
+    if assessment.is_finished:
+        return redirect("assessments:results", pk=pk)
+    q = questionnaire(assessment)
+    return render(request, "assessments/review.html", {"assessment": assessment, "q": q})
+
+
+@require_POST
+def assessment_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = services.assessment_finish(assessment=get_assessment_for_user(request, pk))
+    url = reverse("assessments:results", args=[assessment.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@require_GET
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    if not assessment.is_finished:
+        messages.info(request, "Finish the assessment to see your results.")
+        return redirect("assessments:review", pk=pk)
+    template = "assessments/results.html"
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        template += "#role_view"
+    return render(request, template, results.results_context(assessment, request.GET.get("role")))
+
+
+@require_GET
+def assessment_history(request: HttpRequest) -> HttpResponse:
+    assessments = Assessment.objects.filter(owner=request.user).select_related("role")
+    return render(request, "assessments/history.html", {"assessments": assessments})

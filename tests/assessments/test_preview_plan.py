@@ -1,0 +1,157 @@
+"""The preview_plan command: a stable interface for other programs. No database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessments import content
+from assessments.scoring import Answers, result_json, score
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SCORED_KEYS = {"role", "readiness", "levels", "gaps", "role_fit", "blind_spots", "unanswered"}
+
+
+@pytest.fixture
+def levels_file(tmp_path):
+    def write(data: object, *, raw: str | None = None) -> str:
+        path = tmp_path / "levels.json"
+        path.write_text(raw if raw is not None else json.dumps(data), encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+def _run(*args: str) -> dict:
+    out = StringIO()
+    call_command("preview_plan", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_prints_the_scored_result_as_one_json_object(levels_file):
+    payload = _run("--role", "ai-lead", "--levels", levels_file({"systems-thinking": 3, "user-research": 4}))
+    assert set(payload) >= SCORED_KEYS
+    assert payload["role"] == "ai-lead"
+    assert 0 <= payload["readiness"] <= 100
+    assert payload["levels"]["systems-thinking"] == 3
+    assert payload["levels"]["user-research"] == 4
+    assert [fit["role"] for fit in payload["role_fit"]] != []
+    assert {"competency", "required", "current", "gap", "priority"} == set(payload["gaps"][0])
+
+
+def test_output_is_the_engine_result_for_those_quick_ratings(levels_file):
+    levels = {"systems-thinking": 3, "evaluation-literacy": 1, "mentoring": 2}
+    payload = _run("--role", "ai-architect", "--levels", levels_file(levels))
+    expected = result_json(score(content.get_framework(), Answers(ratings=levels), "ai-architect"))
+    assert {key: payload[key] for key in expected} == expected
+
+
+def test_a_competency_left_out_counts_as_zero(levels_file):
+    payload = _run("--role", "ai-lead", "--levels", levels_file({"systems-thinking": 3}))
+    assert payload["levels"]["saying-no"] == 0
+    assert "saying-no" in payload["unanswered"]
+    assert set(payload["levels"]) == set(content.COMPETENCY_SLUGS)
+
+
+def test_gaps_and_role_fit_come_best_first(levels_file):
+    payload = _run("--role", "ai-product-lead", "--levels", levels_file({"user-research": 4, "saying-no": 2}))
+    priorities = [gap["priority"] for gap in payload["gaps"]]
+    assert priorities == sorted(priorities, reverse=True)
+    readiness = [fit["readiness"] for fit in payload["role_fit"]]
+    assert readiness == sorted(readiness, reverse=True)
+    assert sorted(fit["role"] for fit in payload["role_fit"]) == sorted(content.ROLE_SLUGS)
+
+
+@pytest.mark.parametrize(("hours", "months"), [("1", "3"), ("40", "12"), ("5", "6")])
+def test_hours_and_months_at_their_bounds_are_accepted(levels_file, hours, months):
+    payload = _run("--role", "ai-lead", "--levels", levels_file({}), "--hours-per-week", hours, "--months", months)
+    assert payload["role"] == "ai-lead"
+
+
+def test_hours_and_months_may_be_passed_as_numbers(levels_file):
+    out = StringIO()
+    call_command("preview_plan", role="ai-lead", levels=levels_file({}), hours_per_week=40, months=12, stdout=out)
+    assert json.loads(out.getvalue())["readiness"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("role", "data", "raw", "extra", "message"),
+    [
+        ("ai-wizard", {}, None, [], "unknown role 'ai-wizard'"),
+        ("ai-lead", {"juggling": 2}, None, [], "unknown competency 'juggling'"),
+        ("ai-lead", {"mentoring": 5}, None, [], "'mentoring' must be 0 to 4, got 5"),
+        ("ai-lead", {"mentoring": -1}, None, [], "'mentoring' must be 0 to 4, got -1"),
+        ("ai-lead", {"mentoring": 2.5}, None, [], "'mentoring' must be a whole number 0-4, got 2.5"),
+        ("ai-lead", {"mentoring": "2"}, None, [], "'mentoring' must be a whole number 0-4, got '2'"),
+        ("ai-lead", {"mentoring": True}, None, [], "'mentoring' must be a whole number 0-4, got True"),
+        ("ai-lead", {"mentoring": None}, None, [], "'mentoring' must be a whole number 0-4, got None"),
+        ("ai-lead", None, "{not json", [], "not valid JSON"),
+        ("ai-lead", None, "", [], "not valid JSON"),
+        ("ai-lead", [["mentoring", 2]], None, [], "expected a JSON object"),
+        ("ai-lead", {}, None, ["--hours-per-week", "0"], "--hours-per-week must be a whole number from 1 to 40"),
+        ("ai-lead", {}, None, ["--hours-per-week", "41"], "--hours-per-week must be a whole number from 1 to 40"),
+        ("ai-lead", {}, None, ["--hours-per-week", "many"], "--hours-per-week must be a whole number from 1 to 40"),
+        ("ai-lead", {}, None, ["--months", "2"], "--months must be a whole number from 3 to 12"),
+        ("ai-lead", {}, None, ["--months", "13"], "--months must be a whole number from 3 to 12"),
+        ("ai-lead", {}, None, ["--months", "6.5"], "--months must be a whole number from 3 to 12"),
+    ],
+)
+def test_bad_input_is_refused_with_one_line(levels_file, role, data, raw, extra, message):
+    with pytest.raises(CommandError) as caught:
+        call_command("preview_plan", "--role", role, "--levels", levels_file(data, raw=raw), *extra, stdout=StringIO())
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file_is_refused(tmp_path):
+    missing = tmp_path / "nowhere.json"
+    with pytest.raises(CommandError, match=r"nowhere\.json: cannot be read \(No such file or directory\)"):
+        call_command("preview_plan", "--role", "ai-lead", "--levels", str(missing), stdout=StringIO())
+
+
+def test_a_directory_is_not_a_levels_file(tmp_path):
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("preview_plan", "--role", "ai-lead", "--levels", str(tmp_path), stdout=StringIO())
+
+
+def test_role_and_levels_are_required(levels_file):
+    with pytest.raises(CommandError, match="--role is required"):
+        call_command("preview_plan", "--levels", levels_file({}), stdout=StringIO())
+    with pytest.raises(CommandError, match="--levels is required"):
+        call_command("preview_plan", "--role", "ai-lead", stdout=StringIO())
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SECRET_KEY": "x", "ALLOWED_HOSTS": "x"}
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
+        [sys.executable, "manage.py", "preview_plan", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_from_the_command_line_stdout_is_one_json_object_and_bad_input_one_stderr_line(levels_file):
+    good = _manage("--role", "ai-engineering-lead", "--levels", levels_file({"prompt-architecture": 4}))
+    assert good.returncode == 0, good.stderr
+    assert good.stderr == ""
+    payload = json.loads(good.stdout)
+    assert isinstance(payload, dict)
+    assert payload["levels"]["prompt-architecture"] == 4
+
+    bad = _manage("--role", "ai-engineering-lead", "--levels", levels_file({"prompt-architecture": 9}))
+    assert bad.returncode != 0
+    assert bad.stdout == ""
+    assert "Traceback" not in bad.stderr
+    lines = bad.stderr.strip().splitlines()
+    assert lines == ["CommandError: the quick rating for 'prompt-architecture' must be 0 to 4, got 9"]

@@ -1,0 +1,167 @@
+"""The laws of the scoring engine, over answers drawn from the shipped framework."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments import content
+from assessments.scoring import Answers, Result, result_json, role_readiness, score
+
+FW = content.get_framework()
+ITEM_SLUGS = sorted(FW.item_by_slug)
+OPTION_COUNT = {slug: len(item.options) for slug, (_, item) in FW.item_by_slug.items()}
+COMPETENCY_OF = {slug: competency.slug for slug, (competency, _) in FW.item_by_slug.items()}
+ROLES = sorted(content.ROLE_SLUGS)
+
+laws = settings(max_examples=60, deadline=None)
+
+
+@st.composite
+def answer_sets(draw) -> Answers:
+    # Each item answered or not on its own, so competencies with several answers are
+    # common: that is where a raised answer could widen the spread and bite.
+    chosen = draw(
+        st.fixed_dictionaries({slug: st.none() | st.integers(0, OPTION_COUNT[slug] - 1) for slug in ITEM_SLUGS})
+    )
+    ratings = draw(st.dictionaries(st.sampled_from(content.COMPETENCY_SLUGS), st.integers(0, content.MAX_LEVEL)))
+    return Answers(items={slug: index for slug, index in chosen.items() if index is not None}, ratings=ratings)
+
+
+level_maps = st.dictionaries(
+    st.sampled_from(content.COMPETENCY_SLUGS), st.floats(0, content.MAX_LEVEL, allow_nan=False)
+)
+
+
+def _readiness_by_role(result: Result) -> dict[str, float]:
+    return {fit.role: fit.readiness for fit in result.role_fit}
+
+
+def _assert_not_lower(before: Result, after: Result, competency: str) -> None:
+    assert after.levels[competency] >= before.levels[competency]
+    for other in before.levels:
+        if other != competency:
+            assert after.levels[other] == before.levels[other]
+    before_by_role, after_by_role = _readiness_by_role(before), _readiness_by_role(after)
+    for role in ROLES:
+        assert after_by_role[role] >= before_by_role[role], role
+
+
+@laws
+@given(answers=answer_sets(), item=st.sampled_from(ITEM_SLUGS), data=st.data())
+def test_raising_an_item_answer_never_lowers_level_or_any_readiness(answers, item, data):
+    _, definition = FW.item_by_slug[item]
+    first = data.draw(st.integers(0, OPTION_COUNT[item] - 1))
+    second = data.draw(st.integers(0, OPTION_COUNT[item] - 1))
+    low, high = sorted((first, second), key=definition.score_of)
+    before = score(FW, Answers(items={**answers.items, item: low}, ratings=answers.ratings), "ai-lead")
+    after = score(FW, Answers(items={**answers.items, item: high}, ratings=answers.ratings), "ai-lead")
+    _assert_not_lower(before, after, COMPETENCY_OF[item])
+    assert after.readiness >= before.readiness
+
+
+@laws
+@given(
+    answers=answer_sets(),
+    competency=st.sampled_from(content.COMPETENCY_SLUGS),
+    pair=st.tuples(st.integers(0, content.MAX_LEVEL), st.integers(0, content.MAX_LEVEL)).map(sorted),
+)
+def test_raising_a_quick_rating_never_lowers_level_or_any_readiness(answers, competency, pair):
+    low, high = pair
+    before = score(FW, Answers(items=answers.items, ratings={**answers.ratings, competency: low}), "ai-product-lead")
+    after = score(FW, Answers(items=answers.items, ratings={**answers.ratings, competency: high}), "ai-product-lead")
+    _assert_not_lower(before, after, competency)
+    assert after.readiness >= before.readiness
+
+
+@laws
+@given(
+    levels=level_maps,
+    competency=st.sampled_from(content.COMPETENCY_SLUGS),
+    pair=st.tuples(st.floats(0, content.MAX_LEVEL), st.floats(0, content.MAX_LEVEL)).map(sorted),
+)
+def test_raising_a_level_never_lowers_readiness_for_any_role(levels, competency, pair):
+    low, high = pair
+    for role in ROLES:
+        before, before_gaps = role_readiness(FW, role, {**levels, competency: low})
+        after, after_gaps = role_readiness(FW, role, {**levels, competency: high})
+        assert after >= before
+        gap_before = next((g.gap for g in before_gaps if g.competency == competency), 0.0)
+        gap_after = next((g.gap for g in after_gaps if g.competency == competency), 0.0)
+        assert gap_after <= gap_before
+
+
+@laws
+@given(answers=answer_sets(), role=st.none() | st.sampled_from(ROLES))
+def test_every_value_stays_in_range(answers, role):
+    result = score(FW, answers, role)
+    assert 0 <= result.readiness <= 100
+    assert list(result.levels) == list(content.COMPETENCY_SLUGS)
+    for c in result.competencies:
+        assert 0 <= c.level <= content.MAX_LEVEL
+        assert round(c.level, 2) == c.level
+        assert 0 <= c.confidence <= 1
+        assert 0 <= c.answered <= c.total
+        assert (c.confidence_label == "none") == (c.confidence == 0)
+        for mean in (c.self_rating, c.scenario):
+            assert mean is None or 0 <= mean <= content.MAX_LEVEL
+        assert c.blind_spot <= (c.self_rating is not None and c.scenario is not None)
+    for gap in result.gaps:
+        assert 0 < gap.gap <= gap.required <= content.MAX_LEVEL
+        assert gap.priority >= 0
+        assert 0 <= gap.current < gap.required
+    assert sorted(fit.role for fit in result.role_fit) == ROLES
+    for fit in result.role_fit:
+        assert 0 <= fit.readiness <= 100
+        assert 2 <= len(fit.deciding) <= 3
+        assert len(set(fit.deciding)) == len(fit.deciding)
+    assert len(result.strengths) <= 5
+
+
+@laws
+@given(answers=answer_sets(), role=st.none() | st.sampled_from(ROLES))
+def test_same_answers_give_the_same_result(answers, role):
+    first = score(FW, answers, role)
+    again = score(FW, Answers.model_validate(answers.model_dump()), role)
+    assert first == again
+    assert result_json(first) == result_json(again)
+
+
+@laws
+@given(answers=answer_sets(), role=st.none() | st.sampled_from(ROLES))
+def test_a_stored_result_reads_back_equal(answers, role):
+    result = score(FW, answers, role)
+    assert Result.model_validate(json.loads(json.dumps(result.model_dump(mode="json")))) == result
+
+
+@laws
+@given(answers=answer_sets(), data=st.data())
+def test_the_order_of_the_answers_does_not_matter(answers, data):
+    items = data.draw(st.permutations(list(answers.items.items())))
+    ratings = data.draw(st.permutations(list(answers.ratings.items())))
+    shuffled = Answers(items=dict(items), ratings=dict(ratings))
+    assert score(FW, shuffled, "ai-architect") == score(FW, answers, "ai-architect")
+    assert result_json(score(FW, shuffled)) == result_json(score(FW, answers))
+
+
+@laws
+@given(answers=answer_sets())
+def test_result_levels_reproduce_readiness_and_gaps(answers):
+    result = score(FW, answers, "ai-engineering-lead")
+    assert role_readiness(FW, "ai-engineering-lead", result.levels) == (result.readiness, result.gaps)
+    for fit in result.role_fit:
+        assert role_readiness(FW, fit.role, result.levels)[0] == fit.readiness
+
+
+@laws
+@given(answers=answer_sets())
+def test_ranking_is_best_first_and_unchosen_role_is_the_best_fit(answers):
+    result = score(FW, answers)
+    keys = [(-fit.readiness, fit.role) for fit in result.role_fit]
+    assert keys == sorted(keys)
+    assert result.role == result.role_fit[0].role
+    assert result.readiness == max(fit.readiness for fit in result.role_fit)
+    gap_keys = [(-gap.priority, gap.competency) for gap in result.gaps]
+    assert gap_keys == sorted(gap_keys)
