@@ -94,8 +94,11 @@ def results_context(assessment: Assessment, role_slug: str | None = None) -> dic
 
 
 def _strengths(role: content.Role, result: scoring.Result) -> list[str]:
+    if role.slug == result.role:
+        return list(result.strengths)
+    # The engine's rule, applied to another role the engineer compares with.
     met = [slug for slug, req in role.requirements.items() if req.level >= 2 and result.levels[slug] >= req.level]
-    met.sort(key=lambda slug: (-role.requirements[slug].weight, slug))
+    met.sort(key=lambda slug: (-role.requirements[slug].weight, -role.requirements[slug].level, slug))
     return met[:5]
 
 

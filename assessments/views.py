@@ -12,6 +12,7 @@ from assessments.forms import StartForm
 from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
 from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
+from roadmaps.models import Roadmap
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
@@ -228,7 +229,9 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     template = "assessments/results.html"
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#role_view"
-    return render(request, template, results.results_context(assessment, request.GET.get("role")))
+    context = results.results_context(assessment, request.GET.get("role"))
+    context["roadmap"] = Roadmap.objects.filter(owner=request.user).only("pk").first()
+    return render(request, template, context)
 
 
 @require_GET

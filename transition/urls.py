@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("transition.accounts.urls")),
     path("assessments/", include("assessments.urls")),
+    path("roadmap/", include("roadmaps.urls")),
     path("admin/", admin.site.urls),
 ]

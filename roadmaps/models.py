@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: datetime.date, month: datetime.date) -> int:
+    return (month.year - start.year) * 12 + month.month - start.month
+
+
+class Roadmap(models.Model):
+    """An engineer's plan of actions, month by month. One per engineer, re-planned over time."""
+
+    owner = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="roadmap")
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role = models.ForeignKey("assessments.Role", on_delete=models.PROTECT, related_name="+")
+    hours_per_week = models.PositiveSmallIntegerField()
+    months = models.PositiveSmallIntegerField()
+    # Month 1 of the plan; items are due in calendar months counted from here.
+    start_month = models.DateField()
+    # Bumped on every change, so a re-plan previewed before a change is refused rather than applied on top.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gte=1, hours_per_week__lte=40), name="roadmap_hours_1_40"
+            ),
+            models.CheckConstraint(condition=models.Q(months__gte=3, months__lte=12), name="roadmap_months_3_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Roadmap of {self.owner_id}"
+
+    def month_date(self, number: int) -> datetime.date:
+        return add_months(self.start_month, number - 1)
+
+    def month_number(self, month: datetime.date) -> int:
+        return months_between(self.start_month, month) + 1
+
+    @property
+    def end_month(self) -> datetime.date:
+        return self.month_date(self.months)
+
+
+class RoadmapItem(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        DOING = "doing", "Doing"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="items")
+    # The action it came from; the text below is a frozen copy, so a later
+    # framework change never rewrites a plan in progress.
+    action = models.ForeignKey("assessments.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action_slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    done_when = models.TextField()
+    competencies = models.JSONField(default=list)
+    closes = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    hours = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=40)
+    month = models.DateField(help_text="First day of the month it is planned for.")
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TODO)
+    pinned = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, max_length=5000)
+    done_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["month", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["roadmap", "action_slug"], name="roadmap_item_once")]
+        indexes = [models.Index(fields=["roadmap", "month"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.TODO, self.Status.DOING)
+
+
+class EvidenceLink(models.Model):
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url

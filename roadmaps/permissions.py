@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from roadmaps.models import Roadmap, RoadmapItem
+
+
+def get_roadmap_for_owner(request: HttpRequest, pk: int) -> Roadmap:
+    """The signed-in engineer's own roadmap, or 404: only the owner may change it."""
+    roadmap = Roadmap.objects.select_related("role", "assessment").filter(pk=pk, owner_id=request.user.pk).first()
+    if roadmap is None:
+        raise Http404("No such roadmap.")
+    return roadmap
+
+
+def get_item_for_owner(roadmap: Roadmap, item_pk: int) -> RoadmapItem:
+    item = RoadmapItem.objects.filter(pk=item_pk, roadmap=roadmap).first()
+    if item is None:
+        raise Http404("No such roadmap item.")
+    return item

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments import content, scoring
+from assessments.models import Action, Assessment, Role
+from roadmaps import planning
+from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start, months_between
+from transition.accounts.models import User
+
+DEFAULT_HOURS_PER_WEEK = 5
+DEFAULT_MONTHS = 6
+
+
+class RoadmapError(ValueError):
+    """A change that cannot be made; the message says why, in the engineer's words."""
+
+
+class StaleRoadmap(RoadmapError):
+    pass
+
+
+def _this_month() -> datetime.date:
+    return month_start(timezone.localdate())
+
+
+def _result(assessment: Assessment) -> scoring.Result:
+    if not assessment.is_finished or assessment.result is None:
+        raise RoadmapError("Finish the assessment first: the roadmap is built from its results.")
+    return scoring.Result.model_validate(assessment.result)
+
+
+def _plan_for(assessment: Assessment, hours_per_week: int, months: int, roadmap: Roadmap | None) -> planning.Plan:
+    """The planner's plan for these results; a re-plan keeps what is done, doing, skipped or pinned."""
+    framework = content.get_framework()
+    result = _result(assessment)
+    readiness, gaps = scoring.role_readiness(framework, result.role, result.levels)
+    done: set[str] = set()
+    pinned: dict[str, int] = {}
+    if roadmap is not None:
+        today = _this_month()
+        for item in roadmap.items.all():
+            if item.action_slug not in framework.action_by_slug:
+                continue  # an action that left the framework stays on the roadmap as it is
+            if item.status in (RoadmapItem.Status.DONE, RoadmapItem.Status.SKIPPED):
+                done.add(item.action_slug)
+            elif item.pinned or item.status == RoadmapItem.Status.DOING:
+                # Month numbers of a re-plan count from this month; past months fold into it.
+                pinned[item.action_slug] = min(months, max(1, months_between(today, item.month) + 1))
+    try:
+        return planning.plan(
+            framework,
+            gaps=gaps,
+            readiness=readiness,
+            hours_per_week=hours_per_week,
+            months=months,
+            done=frozenset(done),
+            pinned=pinned,
+        )
+    except planning.PlanningError as exc:
+        raise RoadmapError(str(exc)) from exc
+
+
+def roadmap_preview(*, assessment: Assessment, hours_per_week: int, months: int) -> planning.Plan:
+    return _plan_for(assessment, hours_per_week, months, None)
+
+
+def _item_from(planned: planning.PlannedItem, start: datetime.date, actions: dict[str, Action]) -> dict:
+    action = content.get_framework().action_by_slug[planned.action]
+    return {
+        "action": actions.get(planned.action),
+        "action_slug": planned.action,
+        "title": action.title,
+        "description": action.description,
+        "done_when": action.done_when,
+        "competencies": list(action.competencies),
+        "closes": list(planned.closes),
+        "reason": planned.reason,
+        "sources": [c.model_dump() for c in action.sources],
+        "hours": action.hours,
+        "phase": action.phase,
+        "month": add_months(start, planned.month - 1),
+    }
+
+
+@transaction.atomic
+def roadmap_create(*, owner: User, assessment: Assessment, hours_per_week: int, months: int) -> Roadmap:
+    if assessment.owner_id != owner.pk:
+        raise RoadmapError("That assessment is not yours.")
+    if Roadmap.objects.filter(owner=owner).exists():
+        raise RoadmapError("You already have a roadmap: update it from your new results instead.")
+    plan = _plan_for(assessment, hours_per_week, months, None)
+    result = _result(assessment)
+    roadmap = Roadmap(
+        owner=owner,
+        assessment=assessment,
+        role=Role.objects.get(slug=result.role),
+        hours_per_week=hours_per_week,
+        months=months,
+        start_month=_this_month(),
+    )
+    roadmap.full_clean()
+    roadmap.save()
+    actions = Action.objects.in_bulk(field_name="slug")
+    RoadmapItem.objects.bulk_create(
+        RoadmapItem(roadmap=roadmap, position=position, **_item_from(planned, roadmap.start_month, actions))
+        for month in plan.months
+        for position, planned in enumerate(month.items)
+    )
+    return roadmap
+
+
+@dataclass(frozen=True)
+class Replan:
+    """What a re-plan would change, shown before it is applied."""
+
+    plan: planning.Plan
+    start_month: datetime.date
+    add: list[planning.PlannedItem]
+    remove: list[RoadmapItem]
+    move: list[tuple[RoadmapItem, datetime.date]]
+    keep: list[RoadmapItem]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.remove or self.move)
+
+
+def roadmap_replan_preview(*, roadmap: Roadmap, assessment: Assessment, hours_per_week: int, months: int) -> Replan:
+    plan = _plan_for(assessment, hours_per_week, months, roadmap)
+    start = _this_month()
+    wanted = {item.action: add_months(start, item.month - 1) for month in plan.months for item in month.items}
+    existing = {item.action_slug: item for item in roadmap.items.all()}
+    add = [item for month in plan.months for item in month.items if item.action not in existing]
+    remove, move, keep = [], [], []
+    for slug, item in existing.items():
+        if not item.is_open or item.pinned or item.status == RoadmapItem.Status.DOING:
+            keep.append(item)
+        elif slug not in wanted:
+            remove.append(item)
+        elif wanted[slug] != item.month:
+            move.append((item, wanted[slug]))
+        else:
+            keep.append(item)
+    return Replan(plan=plan, start_month=start, add=add, remove=remove, move=move, keep=keep)
+
+
+@transaction.atomic
+def roadmap_replan(
+    *, roadmap: Roadmap, assessment: Assessment, hours_per_week: int, months: int, version: int
+) -> Roadmap:
+    """Apply a re-plan previewed at `version`; refuse it if the roadmap changed since."""
+    locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    if locked.version != version:
+        raise StaleRoadmap("Your roadmap changed after this preview was made. Here is a fresh preview to check.")
+    replan = roadmap_replan_preview(roadmap=locked, assessment=assessment, hours_per_week=hours_per_week, months=months)
+    RoadmapItem.objects.filter(pk__in=[item.pk for item in replan.remove]).delete()
+    for item, month in replan.move:
+        item.month = month
+        item.save(update_fields=["month", "updated_at"])
+    actions = Action.objects.in_bulk(field_name="slug")
+    positions = {item.action: position for m in replan.plan.months for position, item in enumerate(m.items)}
+    RoadmapItem.objects.bulk_create(
+        RoadmapItem(roadmap=locked, position=positions[p.action], **_item_from(p, replan.start_month, actions))
+        for p in replan.add
+    )
+    result = _result(assessment)
+    locked.assessment = assessment
+    locked.role = Role.objects.get(slug=result.role)
+    locked.hours_per_week = hours_per_week
+    locked.months = months
+    # The re-plan counts its months from now; earlier months keep their done items as history,
+    # and open items kept from the past (doing or pinned) come forward into this month.
+    locked.start_month = replan.start_month
+    RoadmapItem.objects.filter(
+        roadmap=locked, month__lt=replan.start_month, status__in=[RoadmapItem.Status.TODO, RoadmapItem.Status.DOING]
+    ).update(month=replan.start_month)
+    locked.version = F("version") + 1
+    locked.full_clean(exclude=["version"])
+    locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+def _bump(roadmap_id: int) -> None:
+    Roadmap.objects.filter(pk=roadmap_id).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def item_set_status(*, item: RoadmapItem, status: str) -> RoadmapItem:
+    if status not in RoadmapItem.Status.values:
+        raise RoadmapError("Choose to do, doing, done or skipped.")
+    item.status = status
+    item.done_on = timezone.localdate() if status == RoadmapItem.Status.DONE else None
+    # Only the fields this change is about are written, so another tab's notes are never overwritten.
+    item.save(update_fields=["status", "done_on", "updated_at"])
+    _bump(item.roadmap_id)
+    return item
+
+
+def item_move(*, item: RoadmapItem, roadmap: Roadmap, month_number: int) -> RoadmapItem:
+    if not 1 <= month_number <= roadmap.months:
+        raise RoadmapError(f"Choose a month from 1 to {roadmap.months}.")
+    item.month = roadmap.month_date(month_number)
+    # A month chosen by hand is respected by later re-plans.
+    item.pinned = True
+    item.save(update_fields=["month", "pinned", "updated_at"])
+    _bump(item.roadmap_id)
+    return item
+
+
+def item_set_pinned(*, item: RoadmapItem, pinned: bool) -> RoadmapItem:
+    item.pinned = pinned
+    item.save(update_fields=["pinned", "updated_at"])
+    _bump(item.roadmap_id)
+    return item
+
+
+NOTES_MAX = 5000
+
+
+def item_set_notes(*, item: RoadmapItem, notes: str) -> RoadmapItem:
+    notes = notes.strip()
+    if len(notes) > NOTES_MAX:
+        raise RoadmapError(f"Keep notes under {NOTES_MAX} characters (these are {len(notes)}).")
+    item.notes = notes
+    item.save(update_fields=["notes", "updated_at"])
+    _bump(item.roadmap_id)
+    return item
+
+
+def item_link_add(*, item: RoadmapItem, url: str) -> EvidenceLink:
+    link = EvidenceLink(item=item, url=url.strip())
+    link.full_clean(exclude=["item"])
+    link.save()
+    _bump(item.roadmap_id)
+    return link
+
+
+def item_link_delete(*, link: EvidenceLink) -> None:
+    roadmap_id = link.item.roadmap_id
+    link.delete()
+    _bump(roadmap_id)

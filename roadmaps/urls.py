@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from roadmaps import views
+
+app_name = "roadmaps"
+urlpatterns = [
+    path("", views.roadmap_home, name="home"),
+    path("new/", views.roadmap_new, name="new"),
+    path("<int:pk>/", views.roadmap_detail, name="detail"),
+    path("<int:pk>/replan/", views.roadmap_replan, name="replan"),
+    path("<int:pk>/print/", views.roadmap_print, name="print"),
+    path("<int:pk>/roadmap.json", views.roadmap_export_json, name="export_json"),
+    path("<int:pk>/roadmap.ics", views.roadmap_calendar, name="calendar"),
+    path("<int:pk>/items/<int:item_pk>/", views.item_update, name="item_update"),
+    path("<int:pk>/items/<int:item_pk>/links/", views.link_add, name="link_add"),
+    path("<int:pk>/links/<int:link_pk>/delete/", views.link_delete, name="link_delete"),
+]

@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from assessments.models import Assessment
+from roadmaps import exports, services
+from roadmaps.forms import PlanSettingsForm
+from roadmaps.models import EvidenceLink, Roadmap
+from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
+from roadmaps.selectors import roadmap_view
+
+
+def _latest_finished(request: HttpRequest) -> Assessment | None:
+    return (
+        Assessment.objects.filter(owner=request.user, status=Assessment.Status.FINISHED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def _chosen_assessment(request: HttpRequest) -> Assessment | None:
+    pk = request.GET.get("assessment") or request.POST.get("assessment")
+    if pk:
+        assessment = Assessment.objects.filter(
+            pk=pk if str(pk).isdigit() else 0, owner=request.user, status=Assessment.Status.FINISHED
+        ).first()
+        if assessment is None:
+            raise Http404("No such assessment.")
+        return assessment
+    return _latest_finished(request)
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+@require_GET
+def roadmap_home(request: HttpRequest) -> HttpResponse:
+    roadmap = Roadmap.objects.filter(owner=request.user).first()
+    if roadmap is not None:
+        return redirect("roadmaps:detail", pk=roadmap.pk)
+    if _latest_finished(request) is not None:
+        return redirect("roadmaps:new")
+    return render(request, "roadmaps/empty.html")
+
+
+@require_http_methods(["GET", "POST"])
+def roadmap_new(request: HttpRequest) -> HttpResponse:
+    """Choose hours and horizon, see the plan, then save it. Changing a number refreshes the preview."""
+    existing = Roadmap.objects.filter(owner=request.user).first()
+    assessment = _chosen_assessment(request)
+    if existing is not None:
+        query = f"?assessment={assessment.pk}" if assessment else ""
+        return redirect(reverse("roadmaps:replan", args=[existing.pk]) + query)
+    if assessment is None:
+        messages.info(request, "Finish an assessment first: your roadmap is built from its results.")
+        return redirect("assessments:start")
+    data = request.POST if request.method == "POST" else (request.GET if "hours_per_week" in request.GET else None)
+    form = PlanSettingsForm(data)
+    plan = None
+    if form.is_bound and form.is_valid():
+        if request.method == "POST":
+            roadmap = services.roadmap_create(owner=request.user, assessment=assessment, **form.cleaned_data)
+            messages.success(request, "Your roadmap is ready. Start with this month's focus.")
+            return redirect("roadmaps:detail", pk=roadmap.pk)
+        plan = services.roadmap_preview(assessment=assessment, **form.cleaned_data)
+    elif not form.is_bound:
+        plan = services.roadmap_preview(
+            assessment=assessment, hours_per_week=services.DEFAULT_HOURS_PER_WEEK, months=services.DEFAULT_MONTHS
+        )
+    template = "roadmaps/new.html"
+    if _is_partial(request):
+        template += "#preview"
+    context = {"form": form, "plan": plan, "assessment": assessment, "start": services._this_month()}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_GET
+def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    view = roadmap_view(roadmap)
+    return render(request, "roadmaps/detail.html", {"view": view, "roadmap": roadmap, "can_edit": True})
+
+
+ITEM_CARD = "roadmaps/includes/item_card.html#updated"
+
+
+def _item_response(
+    request: HttpRequest, roadmap: Roadmap, item_pk: int, error: str = "", status: int = 200
+) -> HttpResponse:
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Saved.")
+        return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item_pk}")
+    view = roadmap_view(roadmap)
+    item = next((i for i in view.items if i.pk == item_pk), None)
+    context = {
+        "view": view,
+        "roadmap": roadmap,
+        "item": item,
+        "month": view.month_of(item) if item else None,
+        "error": error,
+        "can_edit": True,
+        "oob": True,
+    }
+    return render(request, ITEM_CARD, context, status=status)
+
+
+@require_POST
+def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change one thing about an item: its status, month, pin or notes — only what was sent."""
+    roadmap = get_roadmap_for_owner(request, pk)
+    item = get_item_for_owner(roadmap, item_pk)
+    try:
+        if "status" in request.POST:
+            services.item_set_status(item=item, status=request.POST["status"])
+        elif "month" in request.POST:
+            try:
+                number = int(request.POST["month"])
+            except ValueError:
+                raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
+            services.item_move(item=item, roadmap=roadmap, month_number=number)
+            if request.htmx:
+                # The card changes place in the timeline, so the page is drawn again around it.
+                return HttpResponseClientRedirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}")
+        elif "pinned" in request.POST:
+            services.item_set_pinned(item=item, pinned=request.POST["pinned"] == "1")
+        elif "notes" in request.POST:
+            services.item_set_notes(item=item, notes=request.POST["notes"])
+        else:
+            raise services.RoadmapError("Nothing to change was sent.")
+    except services.RoadmapError as exc:
+        return _item_response(request, roadmap, item.pk, error=str(exc), status=400)
+    return _item_response(request, roadmap, item.pk)
+
+
+@require_POST
+def link_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    item = get_item_for_owner(roadmap, item_pk)
+    try:
+        services.item_link_add(item=item, url=request.POST.get("url", ""))
+    except ValidationError:
+        message = "enter a full web address, starting with https://"
+        return _item_response(request, roadmap, item.pk, error=f"Evidence link not added: {message}", status=400)
+    return _item_response(request, roadmap, item.pk)
+
+
+@require_POST
+def link_delete(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    link = EvidenceLink.objects.filter(pk=link_pk, item__roadmap=roadmap).select_related("item").first()
+    if link is None:
+        raise Http404("No such link.")
+    item_pk = link.item_id
+    services.item_link_delete(link=link)
+    return _item_response(request, roadmap, item_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def roadmap_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview what a re-plan changes, then apply it; a preview made before a change is refused."""
+    roadmap = get_roadmap_for_owner(request, pk)
+    assessment = _chosen_assessment(request) or roadmap.assessment
+    if assessment is None:
+        messages.info(request, "Finish an assessment first: a re-plan is built from its results.")
+        return redirect("roadmaps:detail", pk=pk)
+    source = request.POST if request.method == "POST" else request.GET
+    form = PlanSettingsForm(
+        source if "hours_per_week" in source else None,
+        initial={"hours_per_week": roadmap.hours_per_week, "months": roadmap.months},
+    )
+    settings = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if not form.is_bound:
+        settings = {"hours_per_week": roadmap.hours_per_week, "months": roadmap.months}
+    replan = None
+    if settings is not None:
+        if request.method == "POST":
+            try:
+                version = int(request.POST.get("version", ""))
+            except ValueError:
+                version = -1
+            try:
+                services.roadmap_replan(roadmap=roadmap, assessment=assessment, version=version, **settings)
+            except services.StaleRoadmap as exc:
+                messages.error(request, str(exc))
+                roadmap.refresh_from_db()
+            else:
+                messages.success(request, "Your roadmap is re-planned. Done and pinned items stayed as they were.")
+                return redirect("roadmaps:detail", pk=pk)
+        replan = services.roadmap_replan_preview(roadmap=roadmap, assessment=assessment, **settings)
+    template = "roadmaps/replan.html"
+    if _is_partial(request):
+        template += "#preview"
+    context = {"roadmap": roadmap, "form": form, "replan": replan, "assessment": assessment}
+    status = 400 if form.errors else (409 if request.method == "POST" else 200)
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def roadmap_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    data = exports.roadmap_export(roadmap, include_private=True)
+    response = JsonResponse(json.loads(data.model_dump_json()), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="roadmap-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@require_GET
+def roadmap_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    response = HttpResponse(
+        exports.roadmap_ics(roadmap, request.get_host()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="roadmap.ics"'
+    return response
+
+
+@require_GET
+def roadmap_print(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_owner(request, pk)
+    return render(request, "roadmaps/print.html", {"view": roadmap_view(roadmap), "roadmap": roadmap})
