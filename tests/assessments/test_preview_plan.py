@@ -155,3 +155,36 @@ def test_from_the_command_line_stdout_is_one_json_object_and_bad_input_one_stder
     assert "Traceback" not in bad.stderr
     lines = bad.stderr.strip().splitlines()
     assert lines == ["CommandError: the quick rating for 'prompt-architecture' must be 0 to 4, got 9"]
+
+
+def test_prints_the_roadmap_from_the_same_planner_the_pages_use(tmp_path):
+    from roadmaps import planning
+
+    levels = tmp_path / "levels.json"
+    levels.write_text('{"systems-thinking": 2, "mentoring": 1}')
+    out = StringIO()
+    call_command(
+        "preview_plan",
+        "--role",
+        "ai-architect",
+        "--levels",
+        str(levels),
+        "--hours-per-week",
+        "3",
+        "--months",
+        "4",
+        stdout=out,
+    )
+    printed = json.loads(out.getvalue())
+    framework = content.get_framework()
+    result = score(framework, Answers(ratings={"systems-thinking": 2, "mentoring": 1}), "ai-architect")
+    expected = planning.plan_json(
+        planning.plan(framework, gaps=result.gaps, readiness=result.readiness, hours_per_week=3, months=4)
+    )
+    assert printed["months"] == expected["months"]
+    assert printed["unscheduled"] == expected["unscheduled"]
+    assert [m["month"] for m in printed["months"]] == [1, 2, 3, 4]
+    capacity = 3 * 52 / 12
+    assert all(m["hours"] <= capacity for m in printed["months"])
+    assert all(set(i) >= {"action", "title", "competencies", "hours"} for m in printed["months"] for i in m["items"])
+    assert all(set(u) >= {"action", "title", "why"} for u in printed["unscheduled"])

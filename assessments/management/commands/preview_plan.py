@@ -49,12 +49,17 @@ class Command(BaseCommand):
 
 
 def _roadmap_json(framework: Framework, result: Result, *, hours_per_week: int, months: int) -> dict[str, Any]:
-    """The roadmap keys of the output (``months``, ``unscheduled``).
+    """The roadmap keys of the output (``months``, ``unscheduled``), from the planner the pages use."""
+    from roadmaps import planning  # the roadmap app builds on the assessment engine, not the other way round
 
-    The one place where the planner plugs in once roadmaps.planning exists; until
-    then the command prints the scored part only.
-    """
-    return {}
+    plan = planning.plan(
+        framework,
+        gaps=result.gaps,
+        readiness=result.readiness,
+        hours_per_week=hours_per_week,
+        months=months,
+    )
+    return planning.plan_json(plan)
 
 
 def _whole_number(flag: str, value: object, low: int, high: int) -> int:
