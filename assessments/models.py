@@ -190,3 +190,23 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"Evidence for {self.competency_id}"
+
+
+class ManagerRating(models.Model):
+    """A manager's view of a report's competency, on the same 0–4 scale, beside the engineer's own."""
+
+    engineer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="manager_ratings")
+    manager = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engineer", "manager", "competency"], name="manager_rating_once"),
+            models.CheckConstraint(condition=models.Q(level__lte=4), name="manager_rating_0_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} rates {self.engineer_id} {self.competency_id}: {self.level}"

@@ -109,3 +109,23 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class Comment(models.Model):
+    """A mentor's or the engineer's comment on a roadmap, or on one item of it. Plain text."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # A reply belongs to the thread of the comment it answers.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["roadmap", "item"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_id}"

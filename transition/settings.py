@@ -163,6 +163,8 @@ else:
             },
         }
     }
+# Where the site is reached, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Transition <noreply@transition.invalid>")
 
 # A strict Content Security Policy: nothing inline but the rare script that

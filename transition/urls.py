@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("transition.accounts.urls")),
     path("assessments/", include("assessments.urls")),
     path("roadmap/", include("roadmaps.urls")),
+    path("sharing/", include("transition.accounts.sharing_urls")),
+    path("team/", include("transition.accounts.team_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -61,3 +61,86 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class Share(models.Model):
+    """An engineer lets one person see their data, as their manager or their mentor."""
+
+    class Relation(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        MENTOR = "mentor", "Mentor"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Invited"
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+        LEFT = "left", "Left"
+
+    engineer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="shares_given")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="shares_received")
+    email = models.EmailField(help_text="Where the invitation was sent.")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+    # Free-text evidence and notes are private unless the engineer includes them in this share.
+    include_private = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Only a hash of the invitation token is kept, so a database leak does not leak working links.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engineer", "person", "relation"],
+                condition=models.Q(status="active"),
+                name="share_one_active_per_relation",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "relation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.engineer_id} → {self.email} ({self.relation}, {self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "New comment"
+        REPLY = "reply", "Reply"
+        SHARE_ACCEPTED = "share_accepted", "Share accepted"
+        RATING = "rating", "Manager rating"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DigestSent(models.Model):
+    """One monthly digest per engineer and month, so running send_digests twice sends nothing twice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "month"], name="digest_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"Digest {self.month:%Y-%m} for {self.user_id}"

@@ -1,10 +1,144 @@
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
 
-from transition.accounts.models import User
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from transition.accounts.models import Notification, Share, User
+
+INVITATION_DAYS = 7
+
+
+class ShareError(ValueError):
+    """A sharing request that cannot be done; the message says why, for the person."""
 
 
 @transaction.atomic
 def user_create(*, email: str, name: str, password: str | None, is_staff: bool = False) -> User:
     return User.objects.create_user(email=email, name=name, password=password, is_staff=is_staff)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def share_invite(
+    *, engineer: User, email: str, relation: str, include_private: bool = False, base_url: str = ""
+) -> tuple[Share, str]:
+    """Invite a person by email; returns the share and the one-time token that the email carries."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ShareError("Enter a valid email address.") from None
+    if relation not in Share.Relation.values:
+        raise ShareError("Choose manager or mentor.")
+    if email == engineer.email.lower():
+        raise ShareError("You cannot share with yourself.")
+    open_shares = Share.objects.filter(
+        engineer=engineer, email=email, relation=relation, status__in=[Share.Status.PENDING, Share.Status.ACTIVE]
+    )
+    if open_shares.filter(status=Share.Status.ACTIVE).exists():
+        raise ShareError(f"You already share with {email} as your {relation}.")
+    # A new invitation replaces an earlier unanswered one, so only the newest link works.
+    open_shares.filter(status=Share.Status.PENDING).update(status=Share.Status.REVOKED, token_hash="", ended_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    share = Share(
+        engineer=engineer,
+        email=email,
+        relation=relation,
+        include_private=include_private,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    share.full_clean()
+    share.save()
+    link = (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
+    context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
+    send_mail(
+        subject=f"{engineer.name} invites you to follow their move into AI leadership",
+        message=render_to_string("sharing/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return share, token
+
+
+def share_for_token(token: str) -> Share | None:
+    return Share.objects.select_related("engineer", "person").filter(token_hash=_hash(token)).first()
+
+
+def share_accept(*, token: str, user: User) -> Share:
+    """Accept an invitation. Accepting twice keeps one share; a used, expired or foreign link is refused."""
+    with transaction.atomic():
+        share = Share.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        if share is None:
+            raise ShareError("This invitation link is not valid. Ask for a new invitation.")
+        if share.status == Share.Status.ACTIVE and share.person_id == user.pk:
+            return share
+        if share.status != Share.Status.PENDING:
+            raise ShareError("This invitation has already been used or was withdrawn. Ask for a new one.")
+        if share.expires_at <= timezone.now():
+            raise ShareError("This invitation has expired. Ask for a new one.")
+        if share.engineer_id == user.pk:
+            raise ShareError("This is your own invitation: send the link to the person you invited.")
+        if share.email.lower() != user.email.lower():
+            raise ShareError(f"This invitation was sent to {share.email}. Sign in with that address to accept it.")
+        share.person = user
+        share.status = Share.Status.ACTIVE
+        share.accepted_at = timezone.now()
+        try:
+            with transaction.atomic():
+                share.save()
+        except IntegrityError:
+            raise ShareError("You already follow this engineer in that role.") from None
+    notify(
+        recipient=share.engineer,
+        actor=user,
+        kind=Notification.Kind.SHARE_ACCEPTED,
+        text=f"{user.name} accepted your invitation as your {share.get_relation_display().lower()}.",
+        url=reverse("sharing:list"),
+    )
+    return share
+
+
+def share_revoke(*, share: Share) -> None:
+    """The engineer ends a share; it takes effect on the other person's next request."""
+    Share.objects.filter(pk=share.pk, status__in=[Share.Status.PENDING, Share.Status.ACTIVE]).update(
+        status=Share.Status.REVOKED, token_hash="", ended_at=timezone.now()
+    )
+
+
+def share_leave(*, share: Share) -> None:
+    Share.objects.filter(pk=share.pk, status=Share.Status.ACTIVE).update(
+        status=Share.Status.LEFT, token_hash="", ended_at=timezone.now()
+    )
+
+
+def share_set_private(*, share: Share, include_private: bool) -> Share:
+    share.include_private = include_private
+    share.save(update_fields=["include_private"])
+    return share
+
+
+def notify(*, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True) -> Notification:
+    """An in-app notification, and the same by email."""
+    notification = Notification.objects.create(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url)
+    if email and recipient.is_active:
+        # Emails carry absolute links; the in-app list uses the path.
+        send_mail(
+            subject=f"Transition: {text[:80]}",
+            message=render_to_string("sharing/email/notification.txt", {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL}),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[recipient.email],
+        )
+    return notification

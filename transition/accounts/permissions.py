@@ -1,0 +1,72 @@
+"""Who may see whose data. Decided here, in Python, before any page is built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+from transition.accounts.models import Share, User
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the signed-in person may see of one engineer's data, and in which capacity."""
+
+    engineer: User
+    is_owner: bool
+    relations: frozenset[str]
+    include_private: bool
+
+    @property
+    def is_manager(self) -> bool:
+        return Share.Relation.MANAGER in self.relations
+
+    @property
+    def is_mentor(self) -> bool:
+        return Share.Relation.MENTOR in self.relations
+
+    @property
+    def sees_private(self) -> bool:
+        """Free-text evidence and notes: the owner, or a share the engineer opened them to."""
+        return self.is_owner or self.include_private
+
+    @property
+    def sees_comments(self) -> bool:
+        # Comments are a conversation between the engineer and their mentors.
+        return self.is_owner or self.is_mentor
+
+    @property
+    def can_comment(self) -> bool:
+        return self.is_owner or self.is_mentor
+
+    @property
+    def can_rate(self) -> bool:
+        return self.is_manager
+
+
+def access_to(viewer: User, engineer: User) -> Access | None:
+    if viewer.pk == engineer.pk:
+        return Access(engineer=engineer, is_owner=True, relations=frozenset(), include_private=True)
+    shares = list(
+        Share.objects.filter(engineer=engineer, person=viewer, status=Share.Status.ACTIVE).values_list(
+            "relation", "include_private"
+        )
+    )
+    if not shares:
+        return None
+    return Access(
+        engineer=engineer,
+        is_owner=False,
+        relations=frozenset(relation for relation, _ in shares),
+        include_private=any(private for _, private in shares),
+    )
+
+
+def get_access(request: HttpRequest, engineer_pk: int, relation: str | None = None) -> Access:
+    """The viewer's access to this engineer, or 404 — never 403, which would confirm the person exists."""
+    engineer = User.objects.filter(pk=engineer_pk, is_active=True).first()
+    access = access_to(request.user, engineer) if engineer is not None else None  # type: ignore[arg-type]
+    if access is None or (relation is not None and not access.is_owner and relation not in access.relations):
+        raise Http404("Nothing here.")
+    return access
