@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from roadmaps import views
+from roadmaps import comment_views, views
 
 app_name = "roadmaps"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/", views.item_update, name="item_update"),
     path("<int:pk>/items/<int:item_pk>/links/", views.link_add, name="link_add"),
     path("<int:pk>/links/<int:link_pk>/delete/", views.link_delete, name="link_delete"),
+    path("<int:pk>/comments/", comment_views.comment_create, name="comment_create"),
+    path("<int:pk>/comments/<int:comment_pk>/edit/", comment_views.comment_edit, name="comment_edit"),
+    path("<int:pk>/comments/<int:comment_pk>/delete/", comment_views.comment_delete, name="comment_delete"),
 ]

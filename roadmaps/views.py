@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from assessments.models import Assessment
 from roadmaps import exports, services
+from roadmaps.comments import attach_threads
 from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
@@ -88,7 +89,14 @@ def roadmap_new(request: HttpRequest) -> HttpResponse:
 def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     view = roadmap_view(roadmap)
-    return render(request, "roadmaps/detail.html", {"view": view, "roadmap": roadmap, "can_edit": True})
+    context = {
+        "view": view,
+        "roadmap": roadmap,
+        "can_edit": True,
+        "comments_enabled": True,
+        "roadmap_threads": attach_threads(view.items, roadmap),
+    }
+    return render(request, "roadmaps/detail.html", context)
 
 
 ITEM_CARD = "roadmaps/includes/item_card.html#updated"
@@ -104,6 +112,7 @@ def _item_response(
             messages.success(request, "Saved.")
         return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item_pk}")
     view = roadmap_view(roadmap)
+    attach_threads(view.items, roadmap)  # the redrawn card keeps its comment threads
     item = next((i for i in view.items if i.pk == item_pk), None)
     context = {
         "view": view,

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         except content.FrameworkError as exc:
             raise CommandError(f"The framework was not loaded: {exc}") from exc
         report = framework_load(framework=framework)
+        if options["verbosity"] == 0:
+            return
         if not report.changed:
             self.stdout.write(f"Framework {framework.version} is already loaded; nothing changed.")
             return

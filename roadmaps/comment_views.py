@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from roadmaps import comments
+from roadmaps.models import Comment, Roadmap, RoadmapItem
+from transition.accounts.permissions import Access, access_to
+
+THREADS = "roadmaps/includes/comments.html#threads"
+
+
+def _get_roadmap_for_commenter(request: HttpRequest, pk: int) -> tuple[Roadmap, Access]:
+    """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404."""
+    roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
+    access = access_to(request.user, roadmap.owner) if roadmap is not None else None  # type: ignore[arg-type]
+    if roadmap is None or access is None or not access.can_comment:
+        raise Http404("Nothing here.")
+    return roadmap, access
+
+
+def _roadmap_page(request: HttpRequest, roadmap: Roadmap) -> str:
+    if request.user.pk == roadmap.owner_id:
+        return reverse("roadmaps:detail", args=[roadmap.pk])
+    return f"/team/people/{roadmap.owner_id}/roadmap/"
+
+
+def _respond(request: HttpRequest, roadmap: Roadmap, item: RoadmapItem | None, error: str = "", anchor: str = "") -> HttpResponse:
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_roadmap_page(request, roadmap) + (f"#{anchor}" if anchor else ""))
+    threads = comments.threads_for(roadmap)
+    shown = threads.by_item.get(item.pk, []) if item else threads.roadmap
+    context = {"roadmap": roadmap, "item": item, "threads": shown, "comment_error": error, "comments_enabled": True}
+    return render(request, THREADS, context, status=400 if error else 200)
+
+
+def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:
+    if not value:
+        return None
+    item = RoadmapItem.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).first()
+    if item is None:
+        raise Http404("No such item.")
+    return item
+
+
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap, _ = _get_roadmap_for_commenter(request, pk)
+    item = _item_or_none(roadmap, request.POST.get("item"))
+    parent = None
+    if request.POST.get("parent"):
+        value = request.POST["parent"]
+        parent = Comment.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).select_related("item").first()
+        if parent is None:
+            raise Http404("No such comment.")
+        item = parent.item
+    try:
+        comment = comments.comment_create(
+            roadmap=roadmap, author=request.user, body=request.POST.get("body", ""), item=item, parent=parent
+        )
+    except comments.CommentError as exc:
+        return _respond(request, roadmap, item, error=str(exc))
+    return _respond(request, roadmap, item, anchor=f"comment-{comment.pk}")
+
+
+def _own_comment(request: HttpRequest, roadmap: Roadmap, comment_pk: int) -> Comment:
+    comment = (
+        Comment.objects.filter(pk=comment_pk, roadmap=roadmap, author=request.user).select_related("item").first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment
+
+
+@require_POST
+def comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    roadmap, _ = _get_roadmap_for_commenter(request, pk)
+    comment = _own_comment(request, roadmap, comment_pk)
+    try:
+        comments.comment_edit(comment=comment, author=request.user, body=request.POST.get("body", ""))
+    except comments.CommentError as exc:
+        return _respond(request, roadmap, comment.item, error=str(exc))
+    return _respond(request, roadmap, comment.item, anchor=f"comment-{comment.pk}")
+
+
+@require_POST
+def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    roadmap, _ = _get_roadmap_for_commenter(request, pk)
+    comment = _own_comment(request, roadmap, comment_pk)
+    item = comment.item
+    comments.comment_delete(comment=comment, author=request.user)
+    return _respond(request, roadmap, item)
+
+

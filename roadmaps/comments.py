@@ -1,0 +1,125 @@
+"""Comments on a roadmap or one of its items: a conversation between the engineer and their mentors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from roadmaps.models import Comment, Roadmap, RoadmapItem
+from transition.accounts.models import Notification, User
+from transition.accounts.services import notify
+
+BODY_MAX = 4000
+
+
+class CommentError(ValueError):
+    pass
+
+
+def _clean(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise CommentError("Write something before posting.")
+    if len(body) > BODY_MAX:
+        raise CommentError(f"Keep comments under {BODY_MAX} characters (this one has {len(body)}).")
+    return body
+
+
+def comment_url(comment: Comment, for_user: User) -> str:
+    roadmap = comment.roadmap
+    if for_user.pk == roadmap.owner_id:
+        base = reverse("roadmaps:detail", args=[roadmap.pk])
+    else:
+        base = f"/team/people/{roadmap.owner_id}/roadmap/"
+    return f"{base}#comment-{comment.pk}"
+
+
+@transaction.atomic
+def comment_create(
+    *, roadmap: Roadmap, author: User, body: str, item: RoadmapItem | None = None, parent: Comment | None = None
+) -> Comment:
+    body = _clean(body)
+    if item is not None and item.roadmap_id != roadmap.pk:
+        raise CommentError("That item is not on this roadmap.")
+    if parent is not None:
+        if parent.roadmap_id != roadmap.pk:
+            raise CommentError("That comment is not on this roadmap.")
+        # Replies stay one level deep: a reply to a reply joins the same thread.
+        parent = parent.parent or parent
+        item = parent.item
+    comment = Comment.objects.create(roadmap=roadmap, item=item, author=author, parent=parent, body=body)
+    where = f"“{item.title}”" if item else "your roadmap"
+    if parent is not None and parent.author_id != author.pk:
+        notify(
+            recipient=parent.author,
+            actor=author,
+            kind=Notification.Kind.REPLY,
+            text=f"{author.name} replied to your comment on {where if author.pk != roadmap.owner_id else 'their roadmap'}.",
+            url=comment_url(comment, parent.author),
+        )
+    if author.pk != roadmap.owner_id and (parent is None or parent.author_id != roadmap.owner_id):
+        notify(
+            recipient=roadmap.owner,
+            actor=author,
+            kind=Notification.Kind.COMMENT,
+            text=f"{author.name} commented on {where}.",
+            url=comment_url(comment, roadmap.owner),
+        )
+    return comment
+
+
+def comment_edit(*, comment: Comment, author: User, body: str) -> Comment:
+    if comment.author_id != author.pk:
+        raise CommentError("Only the author can edit a comment.")
+    comment.body = _clean(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment, author: User) -> None:
+    if comment.author_id != author.pk:
+        raise CommentError("Only the author can delete a comment.")
+    comment.delete()
+
+
+@dataclass
+class Thread:
+    root: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class Threads:
+    roadmap: list[Thread]
+    by_item: dict[int, list[Thread]]
+
+
+def threads_for(roadmap: Roadmap) -> Threads:
+    """Every comment of the roadmap in one query, grouped into threads by item."""
+    comments = list(Comment.objects.filter(roadmap=roadmap).select_related("author").order_by("created_at", "pk"))
+    roots: dict[int, Thread] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            roots[comment.pk] = Thread(root=comment)
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in roots:
+            roots[comment.parent_id].replies.append(comment)
+    threads = Threads(roadmap=[], by_item={})
+    for thread in roots.values():
+        if thread.root.item_id is None:
+            threads.roadmap.append(thread)
+        else:
+            threads.by_item.setdefault(thread.root.item_id, []).append(thread)
+    return threads
+
+
+def attach_threads(items: list[RoadmapItem], roadmap: Roadmap) -> list[Thread]:
+    """Give every item its threads (item.threads) and return the roadmap-wide ones."""
+    threads = threads_for(roadmap)
+    for item in items:
+        item.threads = threads.by_item.get(item.pk, [])  # type: ignore[attr-defined]
+    return threads.roadmap

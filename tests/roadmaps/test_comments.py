@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from roadmaps.models import Comment
+from tests.factories import UserFactory
+from tests.roadmaps.factories import roadmap_for
+from transition.accounts.models import Notification, Share
+
+pytestmark = pytest.mark.usefixtures("framework_db")
+
+HTMX = {"HX-Request": "true"}
+
+
+def _share(engineer, person, relation, status=Share.Status.ACTIVE):
+    return Share.objects.create(
+        engineer=engineer, person=person, email=person.email, relation=relation, status=status, expires_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def roadmap():
+    return roadmap_for(levels={"mentoring": 1})
+
+
+@pytest.fixture
+def mentor(roadmap):
+    person = UserFactory(name="Mina Mentor")
+    _share(roadmap.owner, person, Share.Relation.MENTOR)
+    return person
+
+
+def _post(client, roadmap, htmx=False, **data):
+    return client.post(reverse("roadmaps:comment_create", args=[roadmap.pk]), data, headers=HTMX if htmx else {})
+
+
+def test_mentor_comments_on_the_roadmap_and_the_engineer_is_notified(client, roadmap, mentor):
+    client.force_login(mentor)
+    response = _post(client, roadmap, body="Good start. Pick one eval first.")
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author == mentor
+    assert comment.item is None
+    note = Notification.objects.get(recipient=roadmap.owner)
+    assert note.kind == Notification.Kind.COMMENT
+    assert f"#comment-{comment.pk}" in note.url
+    assert [m.to for m in mail.outbox] == [[roadmap.owner.email]]
+
+
+def test_mentor_comments_on_one_item_in_place_through_htmx(client, roadmap, mentor):
+    item = roadmap.items.first()
+    client.force_login(mentor)
+    response = _post(client, roadmap, htmx=True, body="Try this with a real feature.", item=item.pk)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert f'id="threads-item-{item.pk}"' in body
+    assert "Try this with a real feature." in body
+    assert Comment.objects.get().item == item
+
+
+def test_the_engineer_replies_in_the_same_thread_and_the_mentor_is_notified(client, roadmap, mentor):
+    root = Comment.objects.create(roadmap=roadmap, author=mentor, body="How did the interviews go?")
+    client.force_login(roadmap.owner)
+    _post(client, roadmap, body="Two done, one next week.", parent=root.pk)
+    reply = Comment.objects.exclude(pk=root.pk).get()
+    assert reply.parent == root
+    note = Notification.objects.get(recipient=mentor)
+    assert note.kind == Notification.Kind.REPLY
+    assert note.url.startswith(f"/team/people/{roadmap.owner_id}/roadmap/")
+
+
+def test_a_reply_to_a_reply_joins_the_root_thread(client, roadmap, mentor):
+    root = Comment.objects.create(roadmap=roadmap, author=mentor, body="Root")
+    first = Comment.objects.create(roadmap=roadmap, author=roadmap.owner, body="First reply", parent=root)
+    client.force_login(mentor)
+    _post(client, roadmap, body="Second reply", parent=first.pk)
+    assert Comment.objects.get(body="Second reply").parent == root
+
+
+def test_the_engineer_sees_comments_on_their_roadmap_page(client, roadmap, mentor):
+    item = roadmap.items.first()
+    Comment.objects.create(roadmap=roadmap, item=item, author=mentor, body="Item-level advice")
+    Comment.objects.create(roadmap=roadmap, author=mentor, body="Roadmap-level advice")
+    client.force_login(roadmap.owner)
+    body = client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
+    assert "Item-level advice" in body
+    assert "Roadmap-level advice" in body
+
+
+@pytest.mark.parametrize("who", ["manager", "other_engineer", "revoked_mentor", "pending_mentor"])
+def test_people_without_a_mentor_share_cannot_comment(client, roadmap, who):
+    person = UserFactory()
+    if who == "manager":
+        _share(roadmap.owner, person, Share.Relation.MANAGER)
+    elif who == "revoked_mentor":
+        _share(roadmap.owner, person, Share.Relation.MENTOR, status=Share.Status.REVOKED)
+    elif who == "pending_mentor":
+        _share(roadmap.owner, person, Share.Relation.MENTOR, status=Share.Status.PENDING)
+    client.force_login(person)
+    assert _post(client, roadmap, body="Hello").status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, roadmap):
+    response = _post(client, roadmap, body="Hello")
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+    assert not Comment.objects.exists()
+
+
+def test_an_empty_comment_is_refused_in_place(client, roadmap, mentor):
+    client.force_login(mentor)
+    response = _post(client, roadmap, htmx=True, body="   ")
+    assert response.status_code == 400
+    assert "Write something before posting." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_an_item_of_another_roadmap_is_refused(client, roadmap, mentor):
+    other = roadmap_for()
+    client.force_login(mentor)
+    assert _post(client, roadmap, body="Hi", item=other.items.first().pk).status_code == 404
+    assert _post(client, roadmap, body="Hi", item="not-a-number").status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_authors_edit_and_delete_their_own_comments(client, roadmap, mentor):
+    comment = Comment.objects.create(roadmap=roadmap, author=mentor, body="Frist")
+    client.force_login(mentor)
+    client.post(reverse("roadmaps:comment_edit", args=[roadmap.pk, comment.pk]), {"body": "First"})
+    comment.refresh_from_db()
+    assert comment.body == "First"
+    assert comment.edited_at is not None
+    client.post(reverse("roadmaps:comment_delete", args=[roadmap.pk, comment.pk]))
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_nobody_edits_or_deletes_someone_elses_comment(client, roadmap, mentor):
+    comment = Comment.objects.create(roadmap=roadmap, author=mentor, body="Mine")
+    client.force_login(roadmap.owner)
+    assert client.post(reverse("roadmaps:comment_edit", args=[roadmap.pk, comment.pk]), {"body": "X"}).status_code == 404
+    assert client.post(reverse("roadmaps:comment_delete", args=[roadmap.pk, comment.pk])).status_code == 404
+    comment.refresh_from_db()
+    assert comment.body == "Mine"
+
+
+XSS = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    '"><svg onload=alert(1)>',
+    '<div hx-get="/accounts/logout/" hx-trigger="load">boom</div>',
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "javascript:alert(1)",
+    '<form hx-post="/x" hx-trigger="revealed"></form>',
+    "{{ user.password }}{% debug %}",
+    "<iframe src='https://example.com'></iframe>",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_comment_payloads_are_rendered_inert(client, roadmap, mentor, payload):
+    client.force_login(mentor)
+    fragment = _post(client, roadmap, htmx=True, body=payload).content.decode()
+    client.force_login(roadmap.owner)
+    page = client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
+    for html in (fragment, page):
+        assert "<script>alert" not in html
+        assert "onerror=" not in html.replace("onerror=&quot;", "")
+        assert "<svg onload" not in html
+        assert 'hx-get="/accounts/logout/"' not in html
+        assert 'href="javascript:' not in html
+        assert "<iframe" not in html
+        assert 'hx-post="/x"' not in html
+        assert "{% debug %}" in html or "{%" not in payload
+
+
+def test_links_in_comments_are_clickable_and_nofollow(client, roadmap, mentor):
+    client.force_login(mentor)
+    fragment = _post(client, roadmap, htmx=True, body="See https://example.com/guide for this").content.decode()
+    assert '<a href="https://example.com/guide" rel="nofollow">https://example.com/guide</a>' in fragment
+
+
+def test_roadmap_page_queries_do_not_grow_with_comments(client, roadmap, mentor, django_assert_num_queries):
+    client.force_login(roadmap.owner)
+    url = reverse("roadmaps:detail", args=[roadmap.pk])
+    Comment.objects.create(roadmap=roadmap, author=mentor, body="one")
+    client.get(url)
+    # session, user, roadmap, items, their links, the comments with authors
+    with django_assert_num_queries(6):
+        client.get(url)
+    items = list(roadmap.items.all())
+    for n in range(20):
+        Comment.objects.create(roadmap=roadmap, item=items[n % len(items)], author=mentor, body=f"c{n}")
+    with django_assert_num_queries(6):
+        client.get(url)
