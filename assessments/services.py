@@ -35,21 +35,41 @@ class LoadReport:
         return bool(self.created or self.updated or self.retired or self.deleted)
 
 
-def _upsert(model, report: LoadReport, label: str, lookup: dict, values: dict):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
-        report.created.append(label)
-        return obj
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if changed:
-        for name, value in changed.items():
-            setattr(obj, name, value)
-        obj.save(update_fields=list(changed))
-        report.updated.append(label)
-    return obj
+def _sync(model, report: LoadReport, what: str, key, wanted: dict) -> dict:
+    """Bring one table in line with `wanted` (natural key -> field values) in a few bulk queries."""
+    existing = {key(obj): obj for obj in model.objects.all()}
+    created, updated, fields = [], [], set()
+    for natural, values in wanted.items():
+        obj = existing.get(natural)
+        if obj is None:
+            obj = model(**values)
+            created.append(obj)
+            existing[natural] = obj
+            report.created.append(f"{what} {natural}")
+            continue
+        changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(obj, name, value)
+            updated.append(obj)
+            fields.update(changed)
+            report.updated.append(f"{what} {natural}")
+    model.objects.bulk_create(created)
+    if updated:
+        model.objects.bulk_update(updated, sorted(fields))
+    return existing
+
+
+def _sync_m2m(through, report: LoadReport, left: str, right: str, wanted: set[tuple[int, int]], labels: dict) -> None:
+    existing = set(through.objects.values_list(left, right))
+    through.objects.bulk_create(through(**{left: a, right: b}) for a, b in sorted(wanted - existing))
+    stale = existing - wanted
+    for a, b in stale:
+        through.objects.filter(**{left: a, right: b}).delete()
+    for a in sorted({a for a, _ in (wanted ^ existing)}):
+        label = f"action {labels[a]}" if a in labels else None
+        if label and label not in report.created and label not in report.updated:
+            report.updated.append(label)
 
 
 @transaction.atomic
@@ -60,24 +80,22 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
     are deleted, unless something points at them: then they are retired.
     """
     report = LoadReport()
-    version = FrameworkVersion.objects.filter(version=framework.version).first()
     changelog = [entry.model_dump(mode="json") for entry in framework.changelog]
-    if version is None:
-        FrameworkVersion.objects.create(version=framework.version, changelog=changelog)
-        report.created.append(f"version {framework.version}")
-    elif version.changelog != changelog:
-        version.changelog = changelog
-        version.save()
-        report.updated.append(f"version {framework.version}")
-
-    competencies: dict[str, Competency] = {}
-    for position, comp in enumerate(framework.competencies):
-        competencies[comp.slug] = _upsert(
-            Competency,
-            report,
-            f"competency {comp.slug}",
-            {"slug": comp.slug},
-            {
+    _sync(
+        FrameworkVersion,
+        report,
+        "version",
+        lambda v: v.version,
+        {framework.version: {"version": framework.version, "changelog": changelog}},
+    )
+    competencies = _sync(
+        Competency,
+        report,
+        "competency",
+        lambda c: c.slug,
+        {
+            comp.slug: {
+                "slug": comp.slug,
                 "name": comp.name,
                 "summary": comp.summary,
                 "why": comp.why,
@@ -85,62 +103,76 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
                 "evidence_prompt": comp.evidence_prompt,
                 "sources": [c.model_dump() for c in comp.sources],
                 "position": position,
-            },
-        )
-        for item_position, item in enumerate(comp.items):
-            _upsert(
-                Item,
-                report,
-                f"item {item.slug}",
-                {"slug": item.slug},
-                {
-                    "competency": competencies[comp.slug],
-                    "kind": item.kind,
-                    "prompt": item.prompt,
-                    "options": [o.model_dump() for o in item.options],
-                    "explanation": item.explanation,
-                    "position": item_position,
-                    "retired": False,
-                },
-            )
+            }
+            for position, comp in enumerate(framework.competencies)
+        },
+    )
+    _sync(
+        Item,
+        report,
+        "item",
+        lambda i: i.slug,
+        {
+            item.slug: {
+                "slug": item.slug,
+                "competency_id": competencies[comp.slug].pk,
+                "kind": item.kind,
+                "prompt": item.prompt,
+                "options": [o.model_dump() for o in item.options],
+                "explanation": item.explanation,
+                "position": item_position,
+                "retired": False,
+            }
+            for comp in framework.competencies
+            for item_position, item in enumerate(comp.items)
+        },
+    )
     item_slugs = {item.slug for comp in framework.competencies for item in comp.items}
     _remove_missing(Item.objects.exclude(slug__in=item_slugs).filter(retired=False), report, "item")
 
-    for position, role in enumerate(framework.roles):
-        role_obj = _upsert(
-            Role,
-            report,
-            f"role {role.slug}",
-            {"slug": role.slug},
-            {
+    roles = _sync(
+        Role,
+        report,
+        "role",
+        lambda r: r.slug,
+        {
+            role.slug: {
+                "slug": role.slug,
                 "name": role.name,
                 "summary": role.summary,
                 "sources": [c.model_dump() for c in role.sources],
                 "position": position,
-            },
-        )
-        for slug, req in role.requirements.items():
-            _upsert(
-                Requirement,
-                report,
-                f"requirement {role.slug}/{slug}",
-                {"role": role_obj, "competency": competencies[slug]},
-                {
-                    "level": req.level,
-                    "weight": req.weight,
-                    "why": req.why,
-                    "sources": [c.model_dump() for c in req.sources],
-                },
-            )
+            }
+            for position, role in enumerate(framework.roles)
+        },
+    )
+    _sync(
+        Requirement,
+        report,
+        "requirement",
+        lambda r: (r.role_id, r.competency_id),
+        {
+            (roles[role.slug].pk, competencies[slug].pk): {
+                "role_id": roles[role.slug].pk,
+                "competency_id": competencies[slug].pk,
+                "level": req.level,
+                "weight": req.weight,
+                "why": req.why,
+                "sources": [c.model_dump() for c in req.sources],
+            }
+            for role in framework.roles
+            for slug, req in role.requirements.items()
+        },
+    )
 
-    actions: dict[str, Action] = {}
-    for position, action in enumerate(framework.actions):
-        actions[action.slug] = _upsert(
-            Action,
-            report,
-            f"action {action.slug}",
-            {"slug": action.slug},
-            {
+    actions = _sync(
+        Action,
+        report,
+        "action",
+        lambda a: a.slug,
+        {
+            action.slug: {
+                "slug": action.slug,
                 "title": action.title,
                 "description": action.description,
                 "hours": action.hours,
@@ -149,21 +181,31 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
                 "sources": [c.model_dump() for c in action.sources],
                 "position": position,
                 "retired": False,
-            },
-        )
-    for action in framework.actions:
-        obj = actions[action.slug]
-        _set_m2m(obj.competencies, {competencies[s] for s in action.competencies}, report, f"action {action.slug}")
-        _set_m2m(obj.requires, {actions[s] for s in action.requires}, report, f"action {action.slug}")
-    _remove_missing(Action.objects.exclude(slug__in=actions).filter(retired=False), report, "action")
+            }
+            for position, action in enumerate(framework.actions)
+        },
+    )
+    labels = {obj.pk: slug for slug, obj in actions.items()}
+    _sync_m2m(
+        Action.competencies.through,
+        report,
+        "action_id",
+        "competency_id",
+        {(actions[a.slug].pk, competencies[c].pk) for a in framework.actions for c in a.competencies},
+        labels,
+    )
+    _sync_m2m(
+        Action.requires.through,
+        report,
+        "from_action_id",
+        "to_action_id",
+        {(actions[a.slug].pk, actions[r].pk) for a in framework.actions for r in a.requires},
+        labels,
+    )
+    _remove_missing(
+        Action.objects.exclude(slug__in=[a.slug for a in framework.actions]).filter(retired=False), report, "action"
+    )
     return report
-
-
-def _set_m2m(manager, wanted: set, report: LoadReport, label: str) -> None:
-    if set(manager.all()) != wanted:
-        manager.set(wanted)
-        if label not in report.created and label not in report.updated:
-            report.updated.append(label)
 
 
 def _remove_missing(queryset, report: LoadReport, what: str) -> None:
@@ -218,15 +260,19 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     )
     assessment.full_clean()
     assessment.save()
-    if previous is not None:
+    # Copy only the kind of answer the new mode's pages show: hidden item answers would outrank
+    # every new quick rating in the score, and hidden ratings would stand in for unanswered sections.
+    if previous is not None and mode == Assessment.Mode.FULL:
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_id=item_id, choice=choice)
             for item_id, choice in previous.answers.filter(item__retired=False).values_list("item_id", "choice")
         )
+    if previous is not None and mode == Assessment.Mode.QUICK:
         Rating.objects.bulk_create(
             Rating(assessment=assessment, competency_id=comp_id, level=level)
             for comp_id, level in previous.ratings.values_list("competency_id", "level")
         )
+    if previous is not None:
         Evidence.objects.bulk_create(
             Evidence(assessment=assessment, competency_id=comp_id, text=text)
             for comp_id, text in previous.evidence.values_list("competency_id", "text")
