@@ -118,7 +118,8 @@ class Comment(models.Model):
     item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     # A reply belongs to the thread of the comment it answers.
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    # If the comment answered is deleted (or its author leaves), the replies stay as their own threads.
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     body = models.TextField(max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)

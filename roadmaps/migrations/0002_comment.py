@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('edited_at', models.DateTimeField(blank=True, null=True)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='roadmaps.roadmapitem')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='roadmaps.comment')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="replies", to='roadmaps.comment')),
                 ('roadmap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='roadmaps.roadmap')),
             ],
             options={
