@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=tes
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint typecheck serve lock clean
+.PHONY: help setup run test lint serve bench lock clean
 
 help:
 	@echo "make run      set everything up and serve on http://127.0.0.1:8000"
@@ -37,6 +37,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(VENV)/bin/mypy transition assessments roadmaps
+	$(VENV)/bin/bandit -q -c pyproject.toml -r transition assessments roadmaps
+
+# The production setup, locally: PostgreSQL, gunicorn with 2 workers, whitenoise, DEBUG off.
+# Plain HTTP on loopback, so the TLS-only cookie and redirect settings are relaxed here only.
+SERVE_DB ?= postgres://postgres@127.0.0.1:5432/transition
+SERVE_ENV := DATABASE_URL=$(SERVE_DB) SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
+	ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+serve: $(STAMP)
+	@psql "$(SERVE_DB)" -c "select 1" >/dev/null 2>&1 || psql "$(dir $(SERVE_DB))postgres" -qc "CREATE DATABASE $(notdir $(SERVE_DB))"
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py load_framework
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn transition.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile - --max-requests 5000 --max-requests-jitter 500
 
 # Regenerate the lock after changing pyproject.toml's dependencies.
 lock:

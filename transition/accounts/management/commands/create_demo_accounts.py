@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from transition.accounts.models import User
 from transition.accounts.services import user_create
 
-DEMO_PASSWORD = "transition-demo"  # noqa: S105 - demo accounts exist only with DEBUG on
+# A published password is fine here only because demo accounts exist only with DEBUG on.
+DEMO_PASSWORD = "transition-demo"  # noqa: S105  # nosec B105
 DEMO_ACCOUNTS = (
     ("engineer@example.com", "Avery Engineer", "an engineer moving into AI leadership"),
     ("manager@example.com", "Morgan Manager", "a manager reviewing their reports"),
