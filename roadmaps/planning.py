@@ -5,31 +5,34 @@ values (no ORM, no request, no settings), deterministic, and tested by its laws.
 
 How a plan is made:
 
-1. *Choose* the wanted actions, in order: pinned actions; for a ready engineer
-   the make-the-move focus; then the gap work in passes, biggest priority first:
-   the first pass gives every gap competency one action, later passes add more
-   for the bigger gaps (``ceil(gap)`` actions each). Choosing an action pulls in
-   its prerequisites first, so the list is always prerequisites-first.
-2. *Place* them in that order: pinned actions in their month, every other one in
-   the earliest month of its phase window that has room (later months if the
-   window is full), never before a prerequisite and never over capacity.
-3. *Finish*: give a still-uncovered gap another action that fits, then add up to
-   three make-the-move steps where room is left.
+1. *Choose* the wanted actions once, whatever the hours: pinned actions, then
+   the gap work in rounds, biggest priority first. The first round gives every
+   gap competency one action, later rounds add more for the bigger gaps
+   (``ceil(gap)`` actions each), preferring the fewest hours per gap served.
+   Choosing an action pulls in its open prerequisites just before it.
+2. *Place* them in that order: pins in their month, then (for a ready engineer)
+   up to three make-the-move steps, then every wanted action in the earliest
+   month of its phase window with room (later months if the window is full),
+   never before a prerequisite and never over capacity. What does not fit is
+   reported with why.
+3. *Finish*: give a still-uncovered gap a smaller action that fits, then add
+   make-the-move steps (up to three in all) where room is left.
 
-Greedy packing can place less when months grow (a classic bin-packing anomaly),
-yet the product promises that more hours never leave more work unscheduled. So
-the plan at ``h`` hours a week is the greedy plan only if it is at least as good
-as the plan at ``h - 1`` hours carried over into the bigger months; otherwise it
-is that carried-over plan. By induction, unscheduled hours and uncovered gaps
-never grow with the hours. The chain stops early at a greedy plan that nothing
-can beat, so it is usually one or two greedy runs.
+Greedy packing can place less when months grow (a classic bin-packing anomaly,
+and a ready engineer's move taking the room that gap work had at fewer hours),
+yet more hours must never leave more work unscheduled. So the plan at ``h``
+hours a week is the greedy plan only if it is at least as good, in unscheduled
+hours and in uncovered gaps, as the plan at ``h - 1`` carried over (kept as it
+is, with what did not fit tried again in the bigger months); otherwise it is
+that carried-over plan. By induction neither number ever grows with the hours.
+The chain down stops at a greedy plan that provably beats anything fewer hours
+could do (see ``_least_unscheduled``), which is almost always the first one.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -114,14 +117,28 @@ def _fits(hours: int, hours_per_week: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Index:
     actions: Mapping[str, Action]
+    hours: Mapping[str, int]
+    requires: Mapping[str, tuple[str, ...]]
+    competencies: Mapping[str, tuple[str, ...]]
+    ancestors: Mapping[str, tuple[str, ...]]  # all prerequisites, recursively, each after its own
     builders: Mapping[str, tuple[str, ...]]  # competency -> actions that build it, by slug
     moves: tuple[str, ...]
     names: Mapping[str, str]
-    hour_steps: tuple[int, ...]  # the distinct action lengths, shortest first
 
-    def fit_level(self, hours_per_week: int) -> int:
-        """How many action lengths fit a month: choices only change when this does."""
-        return bisect.bisect_right(self.hour_steps, hours_per_week * WEEKS_PER_YEAR // MONTHS_PER_YEAR)
+
+def _topological_ancestors(requires: Mapping[str, tuple[str, ...]], slug: str, skip: frozenset[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(node: str) -> None:
+        for q in requires[node]:
+            if q not in skip and q not in seen:
+                seen.add(q)
+                visit(q)
+                out.append(q)
+
+    visit(slug)
+    return tuple(out)
 
 
 # The framework is frozen but not hashable (roles hold dicts); keeping it in the
@@ -137,12 +154,16 @@ def _index(framework: Framework) -> _Index:
     for action in sorted(framework.actions, key=lambda a: a.slug):
         for slug in action.competencies:
             builders.setdefault(slug, []).append(action.slug)
+    requires = {a.slug: a.requires for a in framework.actions}
     index = _Index(
         actions=framework.action_by_slug,
+        hours={a.slug: a.hours for a in framework.actions},
+        requires=requires,
+        competencies={a.slug: a.competencies for a in framework.actions},
+        ancestors={slug: _topological_ancestors(requires, slug, frozenset()) for slug in requires},
         builders={slug: tuple(found) for slug, found in builders.items()},
         moves=tuple(sorted(a.slug for a in framework.actions if a.phase == MOVE_PHASE)),
         names={c.slug: c.name for c in framework.competencies},
-        hour_steps=tuple(sorted({a.hours for a in framework.actions})),
     )
     if len(_indexes) >= 8:
         _indexes.clear()
@@ -151,6 +172,8 @@ def _index(framework: Framework) -> _Index:
 
 
 # --- One call: everything that does not depend on the hours per week -----------------------
+
+_Origin = tuple[str, str]  # ("gap", competency) | ("move", "") | ("before", dependant) | ("pinned", "")
 
 
 @dataclass(slots=True)
@@ -166,35 +189,49 @@ class _Call:
     windows: dict[str, tuple[int, int]]
     builders: dict[str, tuple[str, ...]]  # gap competency -> actions not done yet
     deadline: dict[str, int] = field(default_factory=dict)
-    choices: dict[int, tuple[tuple[str, ...], dict[str, tuple[str, str]]]] = field(default_factory=dict)
+    wanted: tuple[str, ...] = ()  # chosen actions, prerequisites first
+    origin: dict[str, _Origin] = field(default_factory=dict)
+    start: dict[str, int] = field(default_factory=dict)  # the first month a wanted action could ever go in
+    pinned_load: tuple[int, ...] = ()
+    shares: tuple[int, dict[str, list[tuple[int, str]]]] | None = None
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _longest: dict[str, int] = field(default_factory=dict)
+    _months: dict[tuple[str, int], tuple[int, ...]] = field(default_factory=dict)
 
     def ancestors(self, slug: str) -> tuple[str, ...]:
         """Prerequisites not done yet, recursively, each listed after its own prerequisites."""
+        if not self.done:
+            return self.index.ancestors[slug]
         found = self._ancestors.get(slug)
         if found is None:
-            out: list[str] = []
-            seen: set[str] = set()
-
-            def visit(node: str) -> None:
-                for q in self.index.actions[node].requires:
-                    if q not in self.done and q not in seen:
-                        seen.add(q)
-                        visit(q)
-                        out.append(q)
-
-            visit(slug)
-            found = self._ancestors[slug] = tuple(out)
+            # A done prerequisite stands in for its own prerequisites too.
+            found = self._ancestors[slug] = _topological_ancestors(self.index.requires, slug, self.done)
         return found
 
     def longest(self, slug: str) -> int:
         """The longest single action among it and its open prerequisites: what must fit a month."""
         found = self._longest.get(slug)
         if found is None:
-            actions = self.index.actions
-            found = max([actions[slug].hours, *(actions[q].hours for q in self.ancestors(slug))])
+            hours = self.index.hours
+            found = hours[slug]
+            for q in self.ancestors(slug):
+                found = max(found, hours[q])
             self._longest[slug] = found
+        return found
+
+    def months_for(self, slug: str, earliest: int) -> tuple[int, ...]:
+        """The months an action may go in, best first, once its prerequisites sit in ``earliest``."""
+        key = (slug, earliest)
+        found = self._months.get(key)
+        if found is None:
+            first, last = self.windows[self.index.actions[slug].phase]
+            deadline = self.deadline.get(slug, self.months)
+            months = [*range(max(earliest, first), min(last, deadline) + 1)]
+            months += range(max(earliest, last + 1), deadline + 1)
+            if slug in self.deadline:
+                # A pinned dependant outranks the phase window: better early than after it.
+                months += range(min(deadline, first - 1), earliest - 1, -1)
+            found = self._months[key] = tuple(months)
         return found
 
 
@@ -262,21 +299,25 @@ def _prepare(
     for slug, month in pins.items():
         for q in call.ancestors(slug):
             call.deadline[q] = min(call.deadline.get(q, months), month)
+    _choose(call)
+    _bound_inputs(call)
     return call
+
+
+def _limit(hours_per_week: int) -> int:
+    """The whole hours a month holds: loads and lengths are whole, so this is exact."""
+    return hours_per_week * WEEKS_PER_YEAR // MONTHS_PER_YEAR
 
 
 # --- Choosing: which actions the plan wants, in the order they are placed --------------------
 
-_Origin = tuple[str, str]  # ("gap", competency) | ("move", "") | ("before", dependant) | ("pinned", "")
 
-
-def _choose(call: _Call, hours_per_week: int) -> tuple[tuple[str, ...], dict[str, _Origin]]:
-    level = call.index.fit_level(hours_per_week)
-    cached = call.choices.get(level)
-    if cached is not None:
-        return cached
-    actions = call.index.actions
-    origin: dict[str, _Origin] = {}
+def _choose(call: _Call) -> None:
+    """Decide the wanted actions once, whatever the hours: the plan at more hours wants the same."""
+    index = call.index
+    hours, requires, competencies = index.hours, index.requires, index.competencies
+    done, target = call.done, call.target
+    origin = call.origin
     wanted: list[str] = []
     count = dict.fromkeys(call.gaps, 0)
 
@@ -284,58 +325,50 @@ def _choose(call: _Call, hours_per_week: int) -> tuple[tuple[str, ...], dict[str
         if slug in origin:
             return
         origin[slug] = why
-        for q in actions[slug].requires:
-            if q not in call.done:
+        for q in requires[slug]:
+            if q not in done:
                 add(q, ("before", slug))
         wanted.append(slug)
-        for c in actions[slug].competencies:
+        for c in competencies[slug]:
             if c in count:
                 count[c] += 1
 
-    def cost(slug: str) -> int:
-        return actions[slug].hours + sum(actions[q].hours for q in call.ancestors(slug) if q not in origin)
-
-    def fits(slug: str) -> bool:
-        return _fits(call.longest(slug), hours_per_week)
-
     for slug, _month in sorted(call.pinned.items(), key=lambda pin: (pin[1], pin[0])):
         add(slug, ("pinned", ""))
-    if call.ready:
-        have = sum(1 for slug in origin if actions[slug].phase == MOVE_PHASE)
-        for _ in range(MOVES_WANTED - have):
-            ranked = _rank_moves(call, origin, fits, cost)
-            if not ranked:
-                break
-            add(ranked[0], ("move", ""))
 
-    for round_ in range(1, max(call.target.values(), default=0) + 1):
+    for round_ in range(1, max(target.values(), default=0) + 1):
         for g in call.gaps:
-            if round_ > call.target[g] or count[g] >= round_:
+            if round_ > target[g] or count[g] >= round_:
                 continue
+            best: tuple[float, int, int, str] | None = None
+            for slug in call.builders[g]:
+                if slug in origin:
+                    continue
+                cost = hours[slug]
+                for q in call.ancestors(slug):
+                    if q not in origin:
+                        cost += hours[q]
+                serves = 1
+                for c in competencies[slug]:
+                    if c != g and c in count and count[c] < target[c]:
+                        serves += 1
+                # The fewest hours per gap served: work that also builds another open gap
+                # wins unless it costs more than doing both apart, and short work fits.
+                key = (cost / serves, -serves, cost, slug)
+                if best is None or key < best:
+                    best = key
+            if best is not None:
+                add(best[3], ("gap", g))
+    call.wanted = tuple(wanted)
 
-            def key(slug: str, g: str = g) -> tuple[bool, int, int, str]:
-                # Work that also builds another open gap goes further; then the shortest.
-                others = sum(
-                    1 for c in actions[slug].competencies if c != g and c in count and count[c] < call.target[c]
-                )
-                return (not fits(slug), -others, cost(slug), slug)
 
-            candidates = [slug for slug in call.builders[g] if slug not in origin]
-            if candidates:
-                add(min(candidates, key=key), ("gap", g))
-
-    chosen = call.choices[level] = (tuple(wanted), origin)
-    return chosen
-
-
-def _rank_moves(
-    call: _Call, origin: Mapping[str, _Origin], fits: Callable[[str], bool], cost: Callable[[str], int]
-) -> list[str]:
-    def key(slug: str) -> tuple[bool, float, int, str]:
-        helps = sum(call.priority.get(c, 0.0) for c in call.index.actions[slug].competencies)
-        return (not fits(slug), -helps, cost(slug), slug)
-
-    return sorted((s for s in call.index.moves if s not in origin and s not in call.done), key=key)
+def _cost(call: _Call, slug: str, taken: Mapping[str, object]) -> int:
+    hours = call.index.hours
+    cost = hours[slug]
+    for q in call.ancestors(slug):
+        if q not in taken:
+            cost += hours[q]
+    return cost
 
 
 # --- Placing ---------------------------------------------------------------------------------
@@ -344,49 +377,50 @@ def _rank_moves(
 @dataclass(slots=True)
 class _Packing:
     hours_per_week: int
+    limit: int
     origin: dict[str, _Origin]
     month_of: dict[str, int]
     order: list[str]  # placement order: how items are listed within a month
     load: list[int]  # hours per month, index 0 unused
-    failed: dict[str, None]  # wanted actions that did not fit, in wanted order
+    failed: dict[str, bool]  # wanted actions that did not fit, in wanted order: waiting for a prerequisite?
 
     def carried_to(self, hours_per_week: int) -> _Packing:
         return _Packing(
-            hours_per_week, dict(self.origin), dict(self.month_of), list(self.order), list(self.load), dict(self.failed)
+            hours_per_week,
+            _limit(hours_per_week),
+            dict(self.origin),
+            dict(self.month_of),
+            list(self.order),
+            list(self.load),
+            dict(self.failed),
         )
 
 
-def _months_for(call: _Call, action: Action, earliest: int) -> Iterable[int]:
-    first, last = call.windows[action.phase]
-    deadline = call.deadline.get(action.slug, call.months)
-    yield from range(max(earliest, first), min(last, deadline) + 1)
-    yield from range(max(earliest, last + 1), deadline + 1)
-    if action.slug in call.deadline:
-        # A pinned dependant outranks the phase window: better early than after it.
-        yield from range(min(deadline, first - 1), earliest - 1, -1)
-
-
-def _earliest(call: _Call, p: _Packing, action: Action) -> int | None:
-    """The first month after its prerequisites; None while one of them is not placed."""
+def _earliest(call: _Call, p: _Packing, slug: str) -> int:
+    """The first month after its prerequisites; 0 while one of them is not placed."""
     earliest = 1
-    for q in action.requires:
+    for q in call.index.requires[slug]:
         if q not in call.done:
-            month = p.month_of.get(q)
-            if month is None:
-                return None
+            month = p.month_of.get(q, 0)
+            if not month:
+                return 0
             earliest = max(earliest, month)
     return earliest
 
 
 def _place(call: _Call, p: _Packing, slug: str) -> bool:
-    action = call.index.actions[slug]
-    earliest = _earliest(call, p, action)
-    if earliest is None or not _fits(action.hours, p.hours_per_week):
+    hours = call.index.hours[slug]
+    if hours > p.limit:
         return False
-    for month in _months_for(call, action, earliest):
-        if _fits(p.load[month] + action.hours, p.hours_per_week):
+    earliest = _earliest(call, p, slug)
+    if not earliest:
+        return False
+    room = p.limit - hours
+    load = p.load
+    for month in call.months_for(slug, earliest):
+        if load[month] <= room:
             p.month_of[slug] = month
-            p.load[month] += action.hours
+            load[month] += hours
             p.order.append(slug)
             return True
     return False
@@ -399,7 +433,7 @@ def _place_group(call: _Call, p: _Packing, slug: str, why: _Origin) -> bool:
     for n, q in enumerate(group):
         if not _place(call, p, q):
             for r in group[:n]:
-                p.load[p.month_of.pop(r)] -= call.index.actions[r].hours
+                p.load[p.month_of.pop(r)] -= call.index.hours[r]
             if n:
                 del p.order[-n:]
             return False
@@ -410,64 +444,83 @@ def _place_group(call: _Call, p: _Packing, slug: str, why: _Origin) -> bool:
 
 
 def _covered(call: _Call, p: _Packing) -> set[str]:
-    actions = call.index.actions
-    return {c for slug in p.month_of for c in actions[slug].competencies if c in call.priority}
+    competencies, priority = call.index.competencies, call.priority
+    return {c for slug in p.month_of for c in competencies[slug] if c in priority}
 
 
-def _retry(call: _Call, p: _Packing) -> None:
-    for slug in list(p.failed):
+def _retry(call: _Call, p: _Packing, *, waiting_only: bool) -> None:
+    """Try the actions that did not fit again. While months only fill up, only those
+    waiting for a prerequisite that has been placed since can succeed."""
+    for slug, waiting in list(p.failed.items()):
+        if waiting_only and not waiting:
+            continue
         if _place(call, p, slug):
             del p.failed[slug]
+        else:
+            p.failed[slug] = not _earliest(call, p, slug)
 
 
 def _finish(call: _Call, p: _Packing) -> None:
-    actions = call.index.actions
-
-    def cost(slug: str) -> int:
-        return actions[slug].hours + sum(actions[q].hours for q in call.ancestors(slug) if q not in p.month_of)
-
-    def fits(slug: str) -> bool:
-        return _fits(call.longest(slug), p.hours_per_week)
-
     covered = _covered(call, p)
-    for g in call.gaps:
-        if g in covered:
-            continue
-        # The chosen action did not fit; a smaller one still covers the gap.
-        for slug in sorted((s for s in call.builders[g] if s not in p.origin and fits(s)), key=lambda s: (cost(s), s)):
-            if _place_group(call, p, slug, ("gap", g)):
-                covered.update(actions[slug].competencies)
-                break
-    _retry(call, p)
-    if call.ready:
-        return
-    have = sum(1 for slug in p.month_of if actions[slug].phase == MOVE_PHASE)
+    if len(covered) < len(call.gaps):
+        for g in call.gaps:
+            if g in covered:
+                continue
+            # The chosen action did not fit; a smaller one may still cover the gap.
+            candidates = sorted(
+                (_cost(call, s, p.month_of), s)
+                for s in call.builders[g]
+                if s not in p.origin and call.longest(s) <= p.limit
+            )
+            for _hours, slug in candidates:
+                if _place_group(call, p, slug, ("gap", g)):
+                    covered.update(call.index.competencies[slug])
+                    break
+        _retry(call, p, waiting_only=True)
+    _place_moves(call, p)
+    if p.failed:
+        _retry(call, p, waiting_only=True)
+
+
+def _place_moves(call: _Call, p: _Packing) -> None:
+    """Up to three make-the-move steps where they fit: the ones that build the biggest
+    gaps first, then the least work. They are extras, so what does not fit is left out."""
+    index = call.index
+    have = sum(1 for slug in p.month_of if index.actions[slug].phase == MOVE_PHASE)
     tried: set[str] = set()
     while have < MOVES_WANTED:
-        ranked = [s for s in _rank_moves(call, p.origin, fits, cost) if s not in tried and fits(s)]
-        for slug in ranked:
+        ranked = sorted(
+            (-sum(call.priority.get(c, 0.0) for c in index.competencies[slug]), _cost(call, slug, p.month_of), slug)
+            for slug in index.moves
+            if slug not in p.month_of
+            and slug not in p.failed
+            and slug not in call.done
+            and slug not in tried
+            and call.longest(slug) <= p.limit
+        )
+        for _helps, _hours, slug in ranked:
             tried.add(slug)
             if _place_group(call, p, slug, ("move", "")):
                 have += 1
                 break
         else:
-            break
-    if p.failed:
-        _retry(call, p)
+            return
 
 
 def _greedy(call: _Call, hours_per_week: int) -> _Packing:
-    wanted, origin = _choose(call, hours_per_week)
-    p = _Packing(hours_per_week, dict(origin), {}, [], [0] * (call.months + 1), {})
-    actions = call.index.actions
+    p = _Packing(hours_per_week, _limit(hours_per_week), dict(call.origin), {}, [], [0] * (call.months + 1), {})
+    hours = call.index.hours
     # Pins first, so the user's month is theirs whatever else competes for it.
     for slug, month in sorted(call.pinned.items(), key=lambda pin: (pin[1], pin[0])):
         p.month_of[slug] = month
-        p.load[month] += actions[slug].hours
+        p.load[month] += hours[slug]
         p.order.append(slug)
-    for slug in wanted:
+    if call.ready:
+        # A ready engineer's time goes to the move before any remaining gap work.
+        _place_moves(call, p)
+    for slug in call.wanted:
         if slug not in p.month_of and not _place(call, p, slug):
-            p.failed[slug] = None
+            p.failed[slug] = not _earliest(call, p, slug)
     _finish(call, p)
     return p
 
@@ -475,35 +528,149 @@ def _greedy(call: _Call, hours_per_week: int) -> _Packing:
 def _carry(call: _Call, previous: _Packing, hours_per_week: int) -> _Packing:
     """The plan made for fewer hours, kept as it is, with what did not fit tried again."""
     p = previous.carried_to(hours_per_week)
-    _retry(call, p)
+    _retry(call, p, waiting_only=False)
     _finish(call, p)
     return p
 
 
 def _score(call: _Call, p: _Packing) -> tuple[int, int]:
-    actions = call.index.actions
-    return sum(actions[slug].hours for slug in p.failed), len(call.gaps) - len(_covered(call, p))
+    hours = call.index.hours
+    return sum(hours[slug] for slug in p.failed), len(call.gaps) - len(_covered(call, p))
 
 
-def _unbeatable(call: _Call, p: _Packing, score: tuple[int, int]) -> bool:
-    unscheduled, uncovered = score
-    if unscheduled:
-        return False
-    # No plan at these hours or fewer covers a gap with no pinned or short enough action.
-    floor = sum(
-        1
-        for g in call.gaps
-        if not any(s in call.pinned or _fits(call.index.actions[s].hours, p.hours_per_week) for s in call.builders[g])
+def _bound_inputs(call: _Call) -> None:
+    """What the lower bounds below need, worked out once per call."""
+    index = call.index
+    load = [0] * (call.months + 2)
+    for slug, month in call.pinned.items():
+        load[month] += index.hours[slug]
+    # The first month each wanted action could ever go in, whatever else is placed.
+    start: dict[str, int] = dict(call.pinned)
+    for slug in call.wanted:
+        if slug not in start:
+            first = 1 if slug in call.deadline else call.windows[index.actions[slug].phase][0]
+            for q in index.requires[slug]:
+                if q not in call.done:
+                    first = max(first, start[q])
+            start[slug] = first
+    call.start = start
+    call.pinned_load = tuple(load)
+
+
+def _placeable(call: _Call, limit: int, slugs: Iterable[str]) -> dict[str, bool]:
+    """Whether each action could be placed at all at ``limit`` hours a month: pinned, or
+    short enough with every open prerequisite placeable too."""
+    hours, requires = call.index.hours, call.index.requires
+    known: dict[str, bool] = {}
+
+    def placeable(slug: str) -> bool:
+        found = known.get(slug)
+        if found is None:
+            found = slug in call.pinned or (
+                hours[slug] <= limit and all(q in call.done or placeable(q) for q in requires[slug])
+            )
+            known[slug] = found
+        return found
+
+    for slug in slugs:
+        placeable(slug)
+    return known
+
+
+def _least_unscheduled(call: _Call, hours_per_week: int) -> int:
+    """No plan at these hours or fewer leaves fewer hours unscheduled than this.
+
+    Wanted work that can never be placed stays unscheduled; the rest that cannot
+    start before month a has at most the room of months a to the end beside the pins.
+    """
+    limit = _limit(hours_per_week)
+    placeable = _placeable(call, limit, call.wanted)
+    hours = call.index.hours
+    never = 0
+    hours_from = [0] * (call.months + 2)
+    for slug in call.wanted:
+        if slug in call.pinned:
+            continue
+        if placeable[slug]:
+            hours_from[call.start[slug]] += hours[slug]
+        else:
+            never += hours[slug]
+    least = 0
+    room = 0
+    waiting = 0
+    for month in range(call.months, 0, -1):
+        room += max(0, limit - call.pinned_load[month])
+        waiting += hours_from[month]
+        least = max(least, waiting - room)
+    return never + least
+
+
+def _shares(call: _Call) -> tuple[int, dict[str, list[tuple[int, str]]]]:
+    """Per gap, its actions by the hours each spends per gap it builds, cheapest first.
+
+    The hours are scaled by a common multiple of the divisors so that the shares are
+    exact whole numbers: a rounding error could claim a reachable gap is out of reach.
+    """
+    if call.shares is None:
+        competencies, priority = call.index.competencies, call.priority
+        builds = {s: sum(1 for c in competencies[s] if c in priority) for g in call.gaps for s in call.builders[g]}
+        scale = math.lcm(*builds.values()) if builds else 1
+        hours = call.index.hours
+        call.shares = (
+            scale,
+            {
+                g: sorted((0 if s in call.pinned else hours[s] * scale // builds[s], s) for s in call.builders[g])
+                for g in call.gaps
+            },
+        )
+    return call.shares
+
+
+def _least_uncovered(call: _Call, hours_per_week: int) -> int:
+    """No plan at these hours or fewer leaves fewer gaps uncovered than this.
+
+    A gap is covered by a pin, or by placed hours: at least, for its cheapest
+    placeable action, that action's hours shared among the gaps it builds. The
+    months' room beside the pins pays for the cheapest gaps first; the rest stay open.
+    """
+    limit = _limit(hours_per_week)
+    scale, shares = _shares(call)
+    placeable = _placeable(call, limit, (s for g in call.gaps for s in call.builders[g]))
+    cheapest = sorted(
+        share
+        for share in (next((share for share, s in shares[g] if placeable[s]), None) for g in call.gaps)
+        if share is not None
     )
-    return uncovered <= floor
+    room = scale * sum(max(0, limit - call.pinned_load[month]) for month in range(1, call.months + 1))
+    coverable = 0
+    for share in cheapest:
+        room -= share
+        if room < 0:
+            break
+        coverable += 1
+    return len(call.gaps) - coverable
+
+
+def _beats_anything_below(call: _Call, p: _Packing) -> bool:
+    unscheduled, uncovered = _score(call, p)
+    below = p.hours_per_week - 1
+    if uncovered and uncovered > _least_uncovered(call, below):
+        return False
+    return not unscheduled or unscheduled <= _least_unscheduled(call, below)
 
 
 def _pack(call: _Call, hours_per_week: int) -> _Packing:
+    """The greedy plan, unless the plan for one hour less, carried over, does better.
+
+    That rule, applied at every hour below down to a greedy plan that provably beats
+    whatever fewer hours could do, makes unscheduled hours and uncovered gaps
+    non-increasing in the hours per week.
+    """
     below: list[_Packing] = []
     hours = hours_per_week
     while True:
         p = _greedy(call, hours)
-        if hours == MIN_HOURS_PER_WEEK or _unbeatable(call, p, _score(call, p)):
+        if hours == MIN_HOURS_PER_WEEK or _beats_anything_below(call, p):
             break
         below.append(p)
         hours -= 1
@@ -554,7 +721,7 @@ def _why(call: _Call, p: _Packing, slug: str) -> str:
             return f"Needs “{call.index.actions[q].title}” first, which did not fit."
     if not _fits(action.hours, hpw):
         return f"Takes {action.hours} h; a month has {_number(monthly_capacity(hpw))} h at {hpw} h a week."
-    first = max(call.windows[action.phase][0], _earliest(call, p, action) or 1)
+    first = max(call.windows[action.phase][0], _earliest(call, p, slug))
     last = call.deadline.get(slug, call.months)
     if first >= last:
         return f"Month {last} does not have {action.hours} h free at {hpw} h a week."
@@ -592,27 +759,27 @@ def _render(call: _Call, p: _Packing) -> Plan:
             action = actions[slug]
             closes = tuple(c for c in action.competencies if c in call.priority)
             items.append(
-                PlannedItem(
-                    action=slug,
-                    title=action.title,
-                    competencies=action.competencies,
-                    hours=action.hours,
-                    month=month,
-                    phase=action.phase,
-                    reason=_reason(call, p, slug, closes),
-                    closes=closes,
-                    pinned=slug in call.pinned,
-                )
+                {
+                    "action": slug,
+                    "title": action.title,
+                    "competencies": action.competencies,
+                    "hours": action.hours,
+                    "month": month,
+                    "phase": action.phase,
+                    "reason": _reason(call, p, slug, closes),
+                    "closes": closes,
+                    "pinned": slug in call.pinned,
+                }
             )
-        months.append(Month(month=month, hours=p.load[month], capacity=capacity, items=tuple(items)))
+        months.append({"month": month, "hours": p.load[month], "capacity": capacity, "items": items})
 
-    unscheduled = [
-        Unscheduled(
-            action=slug,
-            title=actions[slug].title,
-            competencies=actions[slug].competencies,
-            why=_why(call, p, slug),
-        )
+    unscheduled: list[dict[str, object]] = [
+        {
+            "action": slug,
+            "title": actions[slug].title,
+            "competencies": actions[slug].competencies,
+            "why": _why(call, p, slug),
+        }
         for slug in p.failed
     ]
     for g in call.gaps:
@@ -622,16 +789,19 @@ def _render(call: _Call, p: _Packing) -> Plan:
                 if call.index.builders.get(g)
                 else "No action in the library builds it yet."
             )
-            unscheduled.append(Unscheduled(action=None, title=call.index.names.get(g, g), competencies=(g,), why=why))
+            unscheduled.append({"action": None, "title": call.index.names.get(g, g), "competencies": (g,), "why": why})
     covered = _covered(call, p)
-    return Plan(
-        hours_per_week=p.hours_per_week,
-        months_total=call.months,
-        capacity=capacity,
-        months=tuple(months),
-        unscheduled=tuple(unscheduled),
-        covered=tuple(g for g in call.gaps if g in covered),
-        not_covered=tuple(g for g in call.gaps if g not in covered),
+    # One validation of the whole tree: far cheaper than building each model on its own.
+    return Plan.model_validate(
+        {
+            "hours_per_week": p.hours_per_week,
+            "months_total": call.months,
+            "capacity": capacity,
+            "months": months,
+            "unscheduled": unscheduled,
+            "covered": tuple(g for g in call.gaps if g in covered),
+            "not_covered": tuple(g for g in call.gaps if g not in covered),
+        }
     )
 
 
