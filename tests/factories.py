@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
+from assessments import content, scoring
+from assessments.models import Answer, Assessment, Competency, Item, Rating, Role
 from transition.accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -23,3 +26,54 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def _empty_result(assessment) -> dict:
+    # A finished assessment needs a stored result; with no answers every level is 0.
+    role = assessment.role.slug if assessment.role else None
+    return scoring.score(content.get_framework(), scoring.Answers(), role).model_dump(mode="json")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment of the loaded framework (use with the ``framework_db`` fixture).
+
+    ``finished=True`` stores the result of no answers; to finish with answers, create
+    them on an open assessment and call ``services.assessment_finish``.
+    """
+
+    class Meta:
+        model = Assessment
+
+    owner = factory.SubFactory(UserFactory)
+    role = factory.LazyFunction(lambda: Role.objects.get(slug="ai-architect"))
+    mode = Assessment.Mode.FULL
+    status = Assessment.Status.IN_PROGRESS
+    framework_version = factory.LazyFunction(lambda: content.get_framework().version)
+
+    class Params:
+        quick = factory.Trait(mode=Assessment.Mode.QUICK)
+        not_sure = factory.Trait(role=None)
+        finished = factory.Trait(
+            status=Assessment.Status.FINISHED,
+            finished_at=factory.LazyFunction(timezone.now),
+            result=factory.LazyAttribute(_empty_result),
+            readiness=factory.LazyAttribute(lambda a: a.result["readiness"]),
+        )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    item = factory.LazyFunction(lambda: Item.objects.first())
+    choice = 0
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    assessment = factory.SubFactory(AssessmentFactory, quick=True)
+    competency = factory.LazyFunction(lambda: Competency.objects.first())
+    level = 0

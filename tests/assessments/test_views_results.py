@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from assessments import content, services
+from assessments.models import Assessment, Competency, Item, Role
+from tests.assessments.conftest import htmx
+from tests.factories import AnswerFactory, AssessmentFactory, RatingFactory
+
+FRAMEWORK = content.get_framework()
+
+
+def results_url(assessment: Assessment, role: str | None = None) -> str:
+    url = reverse("assessments:results", args=[assessment.pk])
+    return f"{url}?role={role}" if role else url
+
+
+def _answer_competency(assessment: Assessment, slug: str, *, behaviour: str, scenario: str) -> None:
+    """Answer every question of a competency with its best ("max") or worst ("min") option."""
+    for item in Item.objects.filter(competency__slug=slug):
+        scores = [o["score"] for o in item.options]
+        pick = behaviour if item.kind == "behaviour" else scenario
+        target = max(scores) if pick == "max" else min(scores)
+        AnswerFactory(assessment=assessment, item=item, choice=scores.index(target))
+
+
+@pytest.fixture
+def architect_requirements(framework_db):
+    return FRAMEWORK.role_by_slug["ai-architect"].requirements
+
+
+@pytest.fixture
+def finished(engineer, architect_requirements):
+    """A finished full questionnaire for AI Architect: one strength, one blind spot, the rest unanswered."""
+    strong = max(
+        (s for s, r in architect_requirements.items() if r.level >= 2), key=lambda s: architect_requirements[s].weight
+    )
+    assessment = AssessmentFactory(owner=engineer)
+    _answer_competency(assessment, strong, behaviour="max", scenario="max")
+    _answer_competency(assessment, "saying-no", behaviour="max", scenario="min")
+    return services.assessment_finish(assessment=assessment)
+
+
+def test_it_checks_owner(engineer_client):
+    theirs = services.assessment_finish(assessment=AssessmentFactory())
+    # 404, never 403: a 403 would confirm that the assessment exists.
+    assert engineer_client.get(results_url(theirs)).status_code == 404
+    assert engineer_client.get(results_url(theirs), headers=htmx()).status_code == 404
+    assert engineer_client.get(results_url(theirs, "ai-lead")).status_code == 404
+
+
+def test_a_tampered_assessment_id_is_404(engineer_client, finished):
+    assert engineer_client.get(reverse("assessments:results", args=[finished.pk + 1000])).status_code == 404
+
+
+def test_an_unfinished_assessment_leads_to_the_review(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer)
+    response = engineer_client.get(results_url(assessment), follow=True)
+    assert response.redirect_chain == [(reverse("assessments:review", args=[assessment.pk]), 302)]
+    assert "Finish the assessment to see your results." in response.content.decode()
+
+
+def test_it_shows_a_bar_chart_of_current_against_required_level_for_every_competency(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert "<html" in page
+    assert '<table class="level-table">' in page
+    assert page.count('<svg class="bar"') == len(FRAMEWORK.competencies)
+    for comp in FRAMEWORK.competencies:
+        assert f'<th scope="row">{escape(comp.name)}' in page
+    # The required mark of a level-3 requirement sits at three quarters of the bar.
+    assert 'x="180.0" y="0" width="3" height="16" class="bar-required"' in page
+
+
+def test_it_shows_the_biggest_gaps_with_why_and_citations(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    biggest = finished.result["gaps"][0]
+    comp = FRAMEWORK.competency_by_slug[biggest["competency"]]
+    requirement = FRAMEWORK.role_by_slug["ai-architect"].requirements[comp.slug]
+    assert "Your biggest gaps" in page
+    assert escape(comp.why) in page
+    if requirement.why:
+        assert escape(requirement.why) in page
+    quote = (requirement.sources or comp.sources)[0].quote
+    assert escape(quote) in page
+    assert escape(comp.levels[requirement.level]) in page
+    assert page.count('class="card gap-card"') == 5
+
+
+def test_it_shows_strengths_blind_spots_and_what_is_unanswered(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert finished.result["strengths"]
+    assert "Strengths to build on" in page
+    assert escape(FRAMEWORK.competency_by_slug[finished.result["strengths"][0]].name) in page
+    assert finished.result["blind_spots"] == ["saying-no"]
+    assert "Blind spots" in page
+    assert 'badge-warn">blind spot' in page
+    assert "Still unanswered" in page
+    assert len(finished.result["unanswered"]) == len(FRAMEWORK.competencies) - 2
+    unanswered_list = page.split('id="unanswered-heading"')[1].split("</section>")[0]
+    for slug in finished.result["unanswered"]:
+        assert escape(FRAMEWORK.competency_by_slug[slug].name) in unanswered_list
+
+
+def test_it_ranks_role_fit_for_all_five_roles(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    fit = page.split('id="fit-heading"')[1].split("</section>")[0]
+    positions = [fit.index(escape(FRAMEWORK.role_by_slug[f["role"]].name)) for f in finished.result["role_fit"]]
+    assert len(positions) == 5
+    assert positions == sorted(positions)
+
+
+def test_it_shows_the_framework_version(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert f"Framework version {finished.framework_version}" in page
+
+
+def test_not_sure_yet_leads_with_the_best_fitting_role(engineer_client, engineer):
+    done = services.assessment_finish(assessment=AssessmentFactory(owner=engineer, not_sure=True))
+    page = engineer_client.get(results_url(done)).content.decode()
+    best = FRAMEWORK.role_by_slug[done.result["role_fit"][0]["role"]]
+    assert f"for <strong>{escape(best.name)}</strong> — your best fit of the five roles" in page
+
+
+def test_scenario_answers_are_explained_only_after_finishing(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    scenario = Item.objects.filter(competency__slug="saying-no", kind="scenario").first()
+    assert escape(scenario.explanation) in page
+
+
+def test_a_reassessment_shows_the_change_per_competency(engineer_client, engineer):
+    first = AssessmentFactory(owner=engineer, quick=True)
+    RatingFactory(assessment=first, competency=Competency.objects.get(slug="mentoring"), level=1)
+    RatingFactory(assessment=first, competency=Competency.objects.get(slug="saying-no"), level=3)
+    services.assessment_finish(assessment=first)
+    second = services.assessment_start(owner=engineer, role=Role.objects.get(slug="ai-architect"), mode="quick")
+    services.rating_save(assessment=second, competency=Competency.objects.get(slug="mentoring"), level=3)
+    services.rating_save(assessment=second, competency=Competency.objects.get(slug="saying-no"), level=2)
+    second = services.assessment_finish(assessment=second)
+
+    page = engineer_client.get(results_url(second)).content.decode()
+    assert '<th scope="col">Change</th>' in page
+    rows = page.split('<th scope="row">')[1:]
+
+    def row_of(slug: str) -> str:
+        return next(r.split("</tr>")[0] for r in rows if r.startswith(escape(FRAMEWORK.competency_by_slug[slug].name)))
+
+    mentoring, saying_no = row_of("mentoring"), row_of("saying-no")
+    assert '<span class="change up">+2.0</span>' in mentoring
+    assert '<span class="change down">-1.0</span>' in saying_no
+    assert "points since last time" in page
+
+
+def test_a_first_assessment_has_no_change_column(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert '<th scope="col">Change</th>' not in page
+    assert "since last time" not in page
+
+
+# --- comparing with another role, with and without htmx ----------------------------------------------
+
+
+def test_another_role_can_be_compared_as_a_full_page(engineer_client, finished):
+    response = engineer_client.get(results_url(finished, "ai-product-manager"))
+    page = response.content.decode()
+    assert "<html" in page
+    assert f"for <strong>{escape(FRAMEWORK.role_by_slug['ai-product-manager'].name)}</strong>" in page
+    assert '<a href="?role=ai-product-manager"' in page
+
+
+def test_an_htmx_role_switch_gets_only_the_role_view_as_on_the_full_page(engineer_client, finished):
+    url = results_url(finished, "ai-product-manager")
+    fragment = engineer_client.get(url, headers=htmx()).content.decode()
+    assert "<html" not in fragment
+    assert fragment.strip().startswith('<div id="role-view">')
+    # What htmx swaps in is exactly what a fresh full render of the pushed URL shows.
+    assert fragment.strip() in engineer_client.get(url).content.decode()
+    assert "Role fit" not in fragment
+
+
+def test_an_unknown_role_falls_back_to_the_assessments_own(engineer_client, finished):
+    page = engineer_client.get(results_url(finished, "astronaut")).content.decode()
+    assert f"for <strong>{escape(FRAMEWORK.role_by_slug['ai-architect'].name)}</strong>" in page
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HX-Request": "true", "HX-Boosted": "true"}, {"HX-Request": "true", "HX-History-Restore-Request": "true"}],
+)
+def test_boosted_requests_and_history_restores_get_the_whole_page(engineer_client, finished, headers):
+    assert "<html" in engineer_client.get(results_url(finished), headers=headers).content.decode()
+
+
+# --- finishing --------------------------------------------------------------------------------------
+
+
+def test_finish_leads_to_the_results(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer)
+    response = engineer_client.post(reverse("assessments:finish", args=[assessment.pk]))
+    assert response.status_code == 302
+    assert response.url == results_url(assessment)
+    assessment.refresh_from_db()
+    assert assessment.is_finished
+
+
+def test_an_htmx_finish_moves_the_whole_page_to_the_results(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer)
+    response = engineer_client.post(reverse("assessments:finish", args=[assessment.pk]), headers=htmx())
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == results_url(assessment)
+
+
+def test_finish_is_a_post(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer)
+    assert engineer_client.get(reverse("assessments:finish", args=[assessment.pk])).status_code == 405
+    assessment.refresh_from_db()
+    assert not assessment.is_finished
+
+
+def test_a_double_finish_produces_one_result(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer, quick=True)
+    RatingFactory(assessment=assessment, competency=Competency.objects.get(slug="mentoring"), level=2)
+    url = reverse("assessments:finish", args=[assessment.pk])
+    first = engineer_client.post(url, headers=htmx())
+    assessment.refresh_from_db()
+    finished_at, result = assessment.finished_at, assessment.result
+    second = engineer_client.post(url)
+    assert second.url == first["HX-Redirect"]
+    assessment.refresh_from_db()
+    assert assessment.finished_at == finished_at
+    assert assessment.result == result
+    assert Assessment.objects.filter(owner=engineer).count() == 1
+
+
+def test_no_one_can_finish_someone_elses_assessment(engineer_client):
+    theirs = AssessmentFactory()
+    assert engineer_client.post(reverse("assessments:finish", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert not theirs.is_finished
+
+
+# --- query budget: the same with one answer and with every answer -------------------------------------
+
+# session, user, assessment, scenario answers, managers' ratings, the owner's roadmap (for
+# "Create/Update my roadmap"), and the header's unread count
+RESULTS_QUERIES = 7
+
+
+def test_results_query_budget_does_not_grow_with_the_answers(engineer_client, engineer, django_assert_num_queries):
+    few = AssessmentFactory(owner=engineer)
+    AnswerFactory(assessment=few, item=Item.objects.filter(kind="scenario").first())
+    few = services.assessment_finish(assessment=few)
+    many = AssessmentFactory(owner=engineer)
+    for item in Item.objects.all():
+        AnswerFactory(assessment=many, item=item, choice=1)
+    many = services.assessment_finish(assessment=many)
+
+    with django_assert_num_queries(RESULTS_QUERIES):
+        assert engineer_client.get(results_url(few)).status_code == 200
+    with django_assert_num_queries(RESULTS_QUERIES):
+        assert engineer_client.get(results_url(many)).status_code == 200
