@@ -19,7 +19,8 @@ from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import share_invite
 
-MARKER = "PRIVATE-MARKER-5c1d"
+MARKER = "PRIVATE-MARKER-5c1d"  # free text: evidence, notes, evidence links
+COMMENT_MARKER = "COMMENT-MARKER-9e2b"  # comments: the engineer and their mentors only
 
 
 @dataclass
@@ -81,7 +82,7 @@ def build_world() -> World:
     _share(people["other_engineer"], people["other_mentor"], Share.Relation.MENTOR)
     _, pending_token = share_invite(engineer=owner, email="invitee@example.com", relation=Share.Relation.MENTOR)
 
-    comment = Comment.objects.create(roadmap=roadmap, item=first, author=owner, body=f"comment {MARKER}")
+    comment = Comment.objects.create(roadmap=roadmap, item=first, author=owner, body=f"comment {COMMENT_MARKER}")
     notification = Notification.objects.create(recipient=owner, kind=Notification.Kind.COMMENT, text="Hello", url="/")
     return World(
         owner=owner,
