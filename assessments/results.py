@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessments import content, scoring
-from assessments.models import Assessment
+from assessments.models import Assessment, ManagerRating
+from transition.accounts.models import Share
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
 
@@ -24,7 +25,23 @@ class Row:
     confidence: str
 
 
-def results_context(assessment: Assessment, role_slug: str | None = None) -> dict:
+@dataclass(frozen=True)
+class ManagerView:
+    """A manager's rating of one competency, beside the engineer's own level."""
+
+    competency: content.Competency
+    current: float
+    level: int
+    manager: str
+    comment: str
+    differs: bool  # more than one level apart
+
+    @property
+    def level_name(self) -> str:
+        return content.LEVEL_NAMES[self.level]
+
+
+def results_context(assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True) -> dict:
     framework = content.get_framework()
     result = scoring.Result.model_validate(assessment.result)
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
@@ -90,7 +107,33 @@ def results_context(assessment: Assessment, role_slug: str | None = None) -> dic
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered],
         "scenarios": _scenario_review(assessment, framework),
         "level_names": content.LEVEL_NAMES,
+        "manager_ratings": _manager_ratings(assessment, framework, result) if manager_ratings else [],
     }
+
+
+def _manager_ratings(assessment: Assessment, framework: content.Framework, result: scoring.Result) -> list[ManagerView]:
+    # Only from managers the engineer still shares with: revoking a manager also takes their view off the page.
+    ratings = ManagerRating.objects.filter(
+        engineer_id=assessment.owner_id,
+        manager__shares_received__engineer_id=assessment.owner_id,
+        manager__shares_received__relation=Share.Relation.MANAGER,
+        manager__shares_received__status=Share.Status.ACTIVE,
+    ).select_related("manager", "competency")
+    order = {c.slug: i for i, c in enumerate(framework.competencies)}
+    views = [
+        ManagerView(
+            competency=framework.competency_by_slug[r.competency.slug],
+            current=result.levels[r.competency.slug],
+            level=r.level,
+            manager=r.manager.name,
+            comment=r.comment,
+            differs=abs(result.levels[r.competency.slug] - r.level) > 1,
+        )
+        for r in ratings
+        if r.competency.slug in framework.competency_by_slug and r.competency.slug in result.levels
+    ]
+    views.sort(key=lambda v: (order[v.competency.slug], v.manager))
+    return views
 
 
 def _strengths(role: content.Role, result: scoring.Result) -> list[str]:

@@ -1,0 +1,383 @@
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import content
+from assessments.models import Assessment
+from roadmaps import services as roadmap_services
+from roadmaps.models import RoadmapItem, add_months, month_start
+from tests.accounts import team_factories as tf
+from tests.factories import UserFactory
+from transition.accounts.models import Share
+from transition.accounts.team_selectors import Heatmap, parse_sort, team_heatmap
+from transition.accounts.team_views import csv_safe
+
+DASHBOARD = reverse("team:dashboard")
+EXPORT = reverse("team:export_csv")
+FRAMEWORK = content.get_framework()
+SLUGS = [c.slug for c in FRAMEWORK.competencies]
+
+
+@pytest.fixture
+def manager(framework_db):
+    return UserFactory(name="Mia Manager")
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def names_in_table(page: str) -> list[str]:
+    """The people in the dashboard table, top to bottom."""
+    return re.findall(r'<a href="/team/people/\d+/results/">([^<]+)</a>', page)
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def heatmap_section(page: str) -> str:
+    return page[page.index('id="heatmap-heading"') :]
+
+
+# --- who appears ----------------------------------------------------------------------------------------
+
+
+def test_only_engineers_with_an_active_manager_share_appear(manager_client, manager):
+    tf.report(manager, name="Active Report")
+    mentee = UserFactory(name="Mentee Only")
+    tf.share(mentee, manager, Share.Relation.MENTOR)
+    revoked = UserFactory(name="Revoked Report")
+    tf.share(revoked, manager, status=Share.Status.REVOKED)
+    pending = UserFactory(name="Pending Invite")
+    tf.share(pending, manager, status=Share.Status.PENDING)
+    left = UserFactory(name="Left Report")
+    tf.share(left, manager, status=Share.Status.LEFT)
+    someone_elses = UserFactory(name="Other Team")
+    tf.share(someone_elses, UserFactory())
+
+    page = manager_client.get(DASHBOARD).content.decode()
+
+    assert names_in_table(page) == ["Active Report"]
+    for hidden in ["Mentee Only", "Revoked Report", "Pending Invite", "Left Report", "Other Team"]:
+        assert hidden not in page
+
+
+def test_a_deactivated_account_disappears_from_the_dashboard(manager_client, manager):
+    gone = tf.report(manager, name="Gone Person")
+    gone.is_active = False
+    gone.save()
+    assert "Gone Person" not in manager_client.get(DASHBOARD).content.decode()
+
+
+def test_empty_state_explains_how_engineers_share(manager_client):
+    response = manager_client.get(DASHBOARD)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No one shares with you yet" in page
+    assert "choose “manager”" in page
+    assert 'id="team-table"' not in page
+    assert "Download CSV" not in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, framework_db):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert client.get(EXPORT).status_code == 302
+
+
+# --- the figures ----------------------------------------------------------------------------------------
+
+
+def test_row_shows_role_readiness_change_progress_overdue_and_activity(manager_client, manager):
+    engineer = UserFactory(name="Ada Report")
+    tf.share(engineer, manager)
+    first = tf.finished_assessment(engineer, 1)
+    latest = tf.finished_assessment(engineer, 2)
+    roadmap = tf.roadmap(engineer, latest)
+    items = list(roadmap.items.all())
+    roadmap_services.item_set_status(item=items[0], status=RoadmapItem.Status.DONE)
+    roadmap_services.item_set_status(item=items[1], status=RoadmapItem.Status.SKIPPED)
+    last_month = add_months(month_start(timezone.localdate()), -1)
+    RoadmapItem.objects.filter(pk__in=[items[0].pk, items[2].pk, items[3].pk]).update(month=last_month)
+
+    rows = csv_rows(manager_client.get(EXPORT))
+
+    counted = len(items) - 1  # the skipped one does not count
+    assert rows[1][:6] == [
+        "Ada Report",
+        "AI Architect",
+        str(round(latest.readiness)),
+        str(round(latest.readiness - first.readiness, 1)),
+        str(round(100 / counted)),
+        "2",  # last month's items still open; the done one is not overdue
+    ]
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert f"+{round(latest.readiness - first.readiness, 1)}" in page
+    assert f"{round(latest.readiness)}%" in page
+
+
+def test_change_measures_the_previous_levels_against_the_current_role(manager_client, manager):
+    engineer = UserFactory(name="Role Switcher")
+    tf.share(engineer, manager)
+    tf.finished_assessment(engineer, 2, role="ai-architect")
+    tf.finished_assessment(engineer, 2, role="ai-product-manager")
+    # Same levels, another role: readiness differs, but nothing changed.
+    assert csv_rows(manager_client.get(EXPORT))[1][3] == "0.0"
+
+
+def test_someone_without_results_or_roadmap_is_listed_with_blanks(manager_client, manager):
+    newcomer = UserFactory(name="New Person")
+    tf.share(newcomer, manager)
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert names_in_table(page) == ["New Person"]
+    assert "no results yet" in page
+    assert "no roadmap" in page
+    assert csv_rows(manager_client.get(EXPORT))[1] == ["New Person", "", "", "", "", "0", ""]
+
+
+def test_last_activity_is_the_latest_of_assessments_and_roadmap_items(manager_client, manager):
+    engineer = tf.report(manager, name="Busy")
+    long_ago = timezone.now() - timedelta(days=90)
+    recently = timezone.now() - timedelta(days=2)
+    Assessment.objects.filter(owner=engineer).update(updated_at=long_ago)
+    RoadmapItem.objects.filter(roadmap__owner=engineer).update(updated_at=long_ago)
+    RoadmapItem.objects.filter(pk=RoadmapItem.objects.filter(roadmap__owner=engineer).first().pk).update(
+        updated_at=recently
+    )
+    row = csv_rows(manager_client.get(EXPORT))[1]
+    assert row[6] == timezone.localtime(recently).strftime("%Y-%m-%d %H:%M")
+    assert "stalled" not in manager_client.get(DASHBOARD).content.decode()
+
+
+def test_no_activity_for_a_month_is_flagged_as_stalled(manager_client, manager):
+    engineer = tf.report(manager, name="Quiet")
+    long_ago = timezone.now() - timedelta(days=45)
+    Assessment.objects.filter(owner=engineer).update(updated_at=long_ago)
+    RoadmapItem.objects.filter(roadmap__owner=engineer).update(updated_at=long_ago)
+    assert '<span class="badge badge-warn">stalled</span>' in manager_client.get(DASHBOARD).content.decode()
+
+
+# --- sorting --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three(manager):
+    """Three reports whose order differs for every column."""
+    low = tf.report(manager, 0, name="Cleo Low")
+    mid = tf.report(manager, 2, name="Bo Mid")
+    high = tf.report(manager, 4, name="Al High")
+    tf.finished_assessment(low, 1)  # Cleo improved; the others have no previous assessment
+    roadmap_services.item_set_status(
+        item=RoadmapItem.objects.filter(roadmap__owner=mid).first(), status=RoadmapItem.Status.DONE
+    )
+    last_month = add_months(month_start(timezone.localdate()), -1)
+    RoadmapItem.objects.filter(pk__in=RoadmapItem.objects.filter(roadmap__owner=high).values("pk")[:3]).update(
+        month=last_month
+    )
+    RoadmapItem.objects.filter(pk__in=RoadmapItem.objects.filter(roadmap__owner=low).values("pk")[:1]).update(
+        month=last_month
+    )
+    now = timezone.now()
+    for person, days in [(low, 10), (mid, 1), (high, 5)]:
+        Assessment.objects.filter(owner=person).update(updated_at=now - timedelta(days=days))
+        RoadmapItem.objects.filter(roadmap__owner=person).update(updated_at=now - timedelta(days=days))
+    return low, mid, high
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Al High", "Bo Mid", "Cleo Low"]),
+        ("name", ["Al High", "Bo Mid", "Cleo Low"]),
+        ("-name", ["Cleo Low", "Bo Mid", "Al High"]),
+        ("readiness", ["Cleo Low", "Bo Mid", "Al High"]),
+        ("-readiness", ["Al High", "Bo Mid", "Cleo Low"]),
+        ("progress", ["Al High", "Cleo Low", "Bo Mid"]),  # 0 %, 0 % (name order), then Bo's done item
+        ("-progress", ["Bo Mid", "Al High", "Cleo Low"]),
+        ("overdue", ["Bo Mid", "Cleo Low", "Al High"]),
+        ("-overdue", ["Al High", "Cleo Low", "Bo Mid"]),
+        ("activity", ["Cleo Low", "Al High", "Bo Mid"]),
+        ("-activity", ["Bo Mid", "Al High", "Cleo Low"]),
+        ("nonsense", ["Al High", "Bo Mid", "Cleo Low"]),
+    ],
+)
+def test_sorting_by_each_column(manager_client, three, sort, expected):
+    page = manager_client.get(DASHBOARD, {"sort": sort} if sort else {}).content.decode()
+    assert names_in_table(page) == expected
+
+
+def test_people_without_a_value_come_last_in_both_directions(manager_client, manager, three):
+    _, _, high = three
+    tf.finished_assessment(high, 3)  # Al slipped; Cleo improved; Bo and Aaron have nothing to compare
+    tf.share(UserFactory(name="Aaron Nothing"), manager)
+    up = names_in_table(manager_client.get(DASHBOARD, {"sort": "change"}).content.decode())
+    down = names_in_table(manager_client.get(DASHBOARD, {"sort": "-change"}).content.decode())
+    assert up == ["Al High", "Cleo Low", "Aaron Nothing", "Bo Mid"]
+    assert down == ["Cleo Low", "Al High", "Aaron Nothing", "Bo Mid"]
+
+
+def test_headers_are_sort_links_and_mark_the_sorted_column(manager_client, three):
+    page = manager_client.get(DASHBOARD, {"sort": "readiness"}).content.decode()
+    assert '<th scope="col" aria-sort="ascending" class="num">' in page
+    assert page.count("aria-sort=") == 1
+    # Sorted ascending: the link flips it; every other column's link sorts by that column.
+    assert 'href="?sort=-readiness"' in page
+    for key in ["name", "change", "progress", "overdue", "activity"]:
+        assert f'href="?sort={key}"' in page
+    page = manager_client.get(DASHBOARD, {"sort": "-readiness"}).content.decode()
+    assert 'aria-sort="descending"' in page
+    assert 'href="?sort=readiness"' in page
+
+
+def test_by_default_the_name_column_is_marked_as_sorted(manager_client, three):
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a href="\?sort=-name"', page)
+
+
+def test_htmx_sort_returns_only_the_table_and_keeps_full_page_for_boosted(manager_client, three):
+    response = manager_client.get(DASHBOARD, {"sort": "-name"}, headers={"HX-Request": "true"})
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert fragment.strip().startswith('<section id="team-table"')
+    assert names_in_table(fragment) == ["Cleo Low", "Bo Mid", "Al High"]
+    # The fragment is exactly the full page's table, so the swap leaves the page as a fresh load would.
+    full = manager_client.get(DASHBOARD, {"sort": "-name"}).content.decode()
+    assert re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", fragment.strip()) in full
+    boosted = manager_client.get(DASHBOARD, headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.content.decode()
+
+
+def test_parse_sort():
+    assert parse_sort("-overdue") == ("overdue", True)
+    assert parse_sort("activity") == ("activity", False)
+    assert parse_sort("--name") == ("name", False)
+    assert parse_sort(None) == ("name", False)
+    assert parse_sort("password") == ("name", False)
+
+
+# --- heatmap --------------------------------------------------------------------------------------------
+
+
+def test_heatmap_is_hidden_below_three_people_and_says_why(manager_client, manager):
+    tf.report(manager, 1, name="One")
+    tf.report(manager, 3, name="Two")
+    section = heatmap_section(manager_client.get(DASHBOARD).content.decode())
+    assert 'class="heatmap"' not in section
+    assert "appears once at least 3 people who share with you have finished an assessment — 2 so far" in section
+
+
+def test_heatmap_counts_only_people_with_results(manager_client, manager):
+    tf.report(manager, 1)
+    tf.report(manager, 3)
+    tf.share(UserFactory(), manager)  # shares, but has no results to count
+    section = heatmap_section(manager_client.get(DASHBOARD).content.decode())
+    assert 'class="heatmap"' not in section
+
+
+def test_heatmap_at_three_people_shows_counts_per_level_and_the_average(manager_client, manager):
+    tf.report(manager, 1, name="Ana One", with_roadmap=False)
+    tf.report(manager, 1, name="Ben One", with_roadmap=False)
+    engineer = UserFactory(name="Cy Three")
+    tf.share(engineer, manager)
+    tf.finished_assessment(engineer, 3, levels={"mentoring": 4})
+    section = heatmap_section(manager_client.get(DASHBOARD).content.decode())
+
+    assert 'class="heatmap"' in section
+    assert "How many of the 3 people with results" in section
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', section, re.S))
+    cells = lambda name: re.findall(r"<td [^>]*>([^<]+)</td>", rows[name])  # noqa: E731
+    # Levels 0 to 4, then the average.
+    assert cells("Systems thinking") == ["0", "2", "0", "1", "0", "1.7"]
+    assert cells("Mentoring") == ["0", "2", "0", "0", "1", "2.0"]
+    # Aggregated: no one's name is in it.
+    for name in ["Ana One", "Ben One", "Cy Three"]:
+        assert name not in section
+
+
+def test_heatmap_is_pure_and_counts_a_part_level_at_the_level_below():
+    people = [{SLUGS[0]: 2.6}, {SLUGS[0]: 3.0}, {SLUGS[0]: 0.4}]
+    heatmap = team_heatmap(FRAMEWORK, people)
+    assert isinstance(heatmap, Heatmap)
+    first = heatmap.rows[0]
+    assert first.competency.slug == SLUGS[0]
+    assert [c.count for c in first.cells] == [1, 0, 1, 1, 0]
+    assert first.average == 2.0
+    # A competency someone has no level for counts as 0.
+    assert [c.count for c in heatmap.rows[1].cells] == [3, 0, 0, 0, 0]
+    assert [c.shade for c in heatmap.rows[1].cells] == [4, 0, 0, 0, 0]
+    assert team_heatmap(FRAMEWORK, people[:2]) is None
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def test_csv_has_the_dashboard_columns_for_every_report(manager_client, manager, three):
+    tf.share(UserFactory(name="Mentee"), manager, Share.Relation.MENTOR)
+    response = manager_client.get(EXPORT, {"sort": "-readiness"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="team-')
+    assert "no-store" in response["Cache-Control"]
+    rows = csv_rows(response)
+    assert rows[0] == [
+        "Name",
+        "Target role",
+        "Readiness (%)",
+        "Change since previous assessment (points)",
+        "Roadmap progress (%)",
+        "Overdue items",
+        "Last activity",
+    ]
+    assert [r[0] for r in rows[1:]] == ["Al High", "Bo Mid", "Cleo Low"]
+    assert [r[5] for r in rows[1:]] == ["3", "0", "1"]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_made_inert(manager_client, manager, name):
+    tf.report(manager, name=name)
+    row = csv_rows(manager_client.get(EXPORT))[1]
+    assert row[0] == "'" + name
+
+
+def test_csv_safe_leaves_ordinary_text_and_numbers_alone():
+    assert csv_safe("Ada Lovelace") == "Ada Lovelace"
+    assert csv_safe("=1+1") == "'=1+1"
+    assert csv_safe(-3.5) == -3.5  # a computed number is never a formula
+    assert csv_safe("") == ""
+
+
+# --- query budget ---------------------------------------------------------------------------------------
+
+# Session, user, the reports with their roadmap figures, their latest assessments, the unread-notification
+# count in the header: the same whether one person shares with the manager or fifty.
+DASHBOARD_QUERIES = 5
+EXPORT_QUERIES = 4
+
+
+@pytest.mark.parametrize("people", [1, 5])
+def test_dashboard_query_count_does_not_grow_with_the_team(manager_client, manager, people, django_assert_num_queries):
+    for n in range(people):
+        engineer = tf.report(manager, n % 5, name=f"Person {n}")
+        tf.finished_assessment(engineer, (n + 1) % 5)  # a previous assessment to compare with
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = manager_client.get(DASHBOARD)
+    assert len(names_in_table(response.content.decode())) == people
+
+
+@pytest.mark.parametrize("people", [1, 5])
+def test_export_query_count_does_not_grow_with_the_team(manager_client, manager, people, django_assert_num_queries):
+    for n in range(people):
+        tf.report(manager, n % 5)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        response = manager_client.get(EXPORT)
+    assert len(csv_rows(response)) == people + 1

@@ -1,0 +1,345 @@
+"""The manager's team dashboard, and the read-only pages a manager or mentor opens for one engineer."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from assessments import content, scoring
+from assessments.models import Assessment, Competency, Evidence, ManagerRating
+from assessments.results import results_context
+from roadmaps.comments import attach_threads
+from roadmaps.models import Roadmap
+from roadmaps.selectors import roadmap_view
+from transition.accounts.models import User
+from transition.accounts.permissions import Access, get_access
+from transition.accounts.team_selectors import (
+    HEATMAP_MIN_PEOPLE,
+    STALLED_AFTER_DAYS,
+    Report,
+    parse_sort,
+    sort_reports,
+    team_heatmap,
+    team_reports,
+)
+from transition.accounts.team_services import RatingError, manager_rating_save
+
+
+class TeamRequest(HttpRequest):
+    """Every page here needs a signed-in user (LoginRequiredMiddleware) and goes through HtmxMiddleware."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def _is_partial(request: TeamRequest) -> bool:
+    # Boosted requests and history restores need the whole page.
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+# --- dashboard ----------------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("name", "Name"),
+    ("role", "Target role"),
+    ("readiness", "Readiness"),
+    ("change", "Change"),
+    ("progress", "Roadmap"),
+    ("overdue", "Overdue"),
+    ("activity", "Last activity"),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sortable: bool
+    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
+    href: str  # the link that sorts by it: ascending first, then the other way
+
+
+def _columns(key: str, descending: bool) -> list[Column]:
+    columns = []
+    for column, label in COLUMNS:
+        if column == "role":
+            columns.append(Column(column, label, False, "", ""))
+            continue
+        current = column == key
+        aria_sort = ("descending" if descending else "ascending") if current else ""
+        href = "?sort=" + (column if not current or descending else f"-{column}")
+        columns.append(Column(column, label, True, aria_sort, href))
+    return columns
+
+
+@require_GET
+def dashboard(request: TeamRequest) -> HttpResponse:
+    key, descending = parse_sort(request.GET.get("sort"))
+    reports = team_reports(request.user)
+    with_results = [r.levels for r in reports if r.levels is not None]
+    readiness = [r.readiness for r in reports if r.readiness is not None]
+    context = {
+        "reports": sort_reports(reports, key, descending),
+        "columns": _columns(key, descending),
+        "sort": f"-{key}" if descending else key,
+        "heatmap": team_heatmap(content.get_framework(), with_results),
+        "heatmap_min": HEATMAP_MIN_PEOPLE,
+        "with_results": len(with_results),
+        "average_readiness": sum(readiness) / len(readiness) if readiness else None,
+        "overdue_total": sum(r.overdue for r in reports),
+        "stalled_total": sum(1 for r in reports if r.stalled),
+        "stalled_days": STALLED_AFTER_DAYS,
+        "level_names": content.LEVEL_NAMES,
+    }
+    template = "team/dashboard.html"
+    if _is_partial(request):
+        template += "#team_table"
+    return render(request, template, context)
+
+
+CSV_HEADER = [
+    "Name",
+    "Target role",
+    "Readiness (%)",
+    "Change since previous assessment (points)",
+    "Roadmap progress (%)",
+    "Overdue items",
+    "Last activity",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert with a leading quote.
+
+    Numbers are left as numbers: the ones written here are computed, never typed by
+    anyone, and a quote would turn a negative change into text a spreadsheet cannot sum.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_row(report: Report) -> list[object]:
+    row: list[object] = [
+        report.name,
+        report.role_name or "",
+        round(report.readiness) if report.readiness is not None else "",
+        report.change if report.change is not None else "",
+        report.progress if report.progress is not None else "",
+        report.overdue,
+        timezone.localtime(report.last_activity).strftime("%Y-%m-%d %H:%M") if report.last_activity else "",
+    ]
+    return [csv_safe(cell) for cell in row]
+
+
+@require_GET
+def export_csv(request: TeamRequest) -> HttpResponse:
+    key, descending = parse_sort(request.GET.get("sort"))
+    reports = sort_reports(team_reports(request.user), key, descending)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{timezone.localdate():%Y-%m-%d}.csv"'
+    # The byte-order mark makes Excel read the file as UTF-8, so accented names survive.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_row(report) for report in reports)
+    return response
+
+
+# --- one engineer, read-only --------------------------------------------------------------------------
+
+
+def _get_access_for_follower(request: TeamRequest, engineer_pk: int) -> Access:
+    """A manager's or mentor's access to this engineer; 404 for anyone else.
+
+    The engineer has their own pages, so they get a 404 here too, like everyone without a share.
+    """
+    access = get_access(request, engineer_pk)
+    if access.is_owner or not (access.is_manager or access.is_mentor):
+        raise Http404("Nothing here.")
+    return access
+
+
+def _latest_finished(engineer_pk: int) -> Assessment | None:
+    return (
+        Assessment.objects.filter(owner_id=engineer_pk, status=Assessment.Status.FINISHED)
+        .select_related("owner", "role", "previous")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def _nothing_yet(request: TeamRequest, access: Access, page: str) -> HttpResponse:
+    has_roadmap = page != "roadmap" and Roadmap.objects.filter(owner=access.engineer).exists()
+    context = {"access": access, "engineer": access.engineer, "page": page, "has_roadmap": has_roadmap}
+    return render(request, "team/nothing_yet.html", context)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    """One competency in the manager's rating form."""
+
+    competency: content.Competency
+    current: float
+    level: int | None
+    comment: str
+    error: str = ""
+    saved: bool = False
+
+    @property
+    def current_name(self) -> str:
+        return content.LEVEL_NAMES[min(content.MAX_LEVEL, int(self.current))]
+
+    @property
+    def differs(self) -> bool:
+        return self.level is not None and abs(self.current - self.level) > 1
+
+
+def _rating_rows(access: Access, manager: User, result: scoring.Result, order: list[str]) -> list[RatingRow]:
+    framework = content.get_framework()
+    mine = {
+        slug: (level, comment)
+        for slug, level, comment in ManagerRating.objects.filter(engineer=access.engineer, manager=manager).values_list(
+            "competency__slug", "level", "comment"
+        )
+    }
+    return [
+        RatingRow(
+            competency=framework.competency_by_slug[slug],
+            current=result.levels.get(slug, 0.0),
+            level=mine[slug][0] if slug in mine else None,
+            comment=mine[slug][1] if slug in mine else "",
+        )
+        for slug in order
+    ]
+
+
+def _results_page(request: TeamRequest, access: Access, assessment: Assessment, row: RatingRow | None = None) -> dict:
+    """The engineer's results as their manager or mentor sees them; ``row`` replaces one rating row."""
+    context = results_context(assessment, manager_ratings=False)
+    # The levels are results; which option they picked in each scenario stays between them and the app.
+    context["scenarios"] = []
+    evidence = []
+    if access.include_private:
+        evidence = list(
+            Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
+        )
+    rows = []
+    if access.can_rate:
+        rows = _rating_rows(access, request.user, context["result"], [r.competency.slug for r in context["rows"]])
+        if row is not None:
+            rows = [row if r.competency.slug == row.competency.slug else r for r in rows]
+    context.update(
+        read_only=True,
+        access=access,
+        engineer=access.engineer,
+        page="results",
+        has_roadmap=Roadmap.objects.filter(owner=access.engineer).exists(),
+        evidence=evidence,
+        rating_rows=rows,
+    )
+    return context
+
+
+@require_GET
+def person_results(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+    access = _get_access_for_follower(request, engineer_pk)
+    assessment = _latest_finished(access.engineer.pk)
+    if assessment is None:
+        return _nothing_yet(request, access, "results")
+    return render(request, "team/person_results.html", _results_page(request, access, assessment))
+
+
+@require_GET
+def person_roadmap(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+    access = _get_access_for_follower(request, engineer_pk)
+    roadmap = Roadmap.objects.select_related("owner", "role").filter(owner=access.engineer).first()
+    if roadmap is None:
+        return _nothing_yet(request, access, "roadmap")
+    view = roadmap_view(roadmap)
+    context = {
+        "view": view,
+        "roadmap": roadmap,
+        "can_edit": False,
+        "show_private": access.include_private,
+        # Comments are a conversation with mentors; a manager who is not also a mentor does not see them.
+        "comments_enabled": access.can_comment,
+        "access": access,
+        "engineer": access.engineer,
+        "page": "roadmap",
+        "has_roadmap": True,
+    }
+    if access.can_comment:
+        context["roadmap_threads"] = attach_threads(view.items, roadmap)
+    return render(request, "team/person_roadmap.html", context)
+
+
+RATING_ROW = "team/person_results.html#rating_row"
+
+
+@require_POST
+def rate(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+    """A manager rates one competency of a report, 0 to 4, with an optional comment."""
+    access = _get_access_for_follower(request, engineer_pk)
+    if not access.can_rate:
+        raise Http404("Nothing here.")
+    assessment = _latest_finished(access.engineer.pk)
+    competency = Competency.objects.filter(slug=request.POST.get("competency", "")).first()
+    framework = content.get_framework()
+    # The form sits beside the engineer's results: without them there is nothing to rate against.
+    if assessment is None or competency is None or competency.slug not in framework.competency_by_slug:
+        raise Http404("Nothing to rate.")
+    comment = request.POST.get("comment", "")
+    try:
+        level = int(request.POST.get("level", ""))
+    except ValueError:
+        level = -1  # refused by the service, with the message the manager sees
+    error = ""
+    try:
+        manager_rating_save(
+            engineer=access.engineer,
+            manager=request.user,
+            competency=competency,
+            level=level,
+            comment=comment,
+        )
+    except RatingError as exc:
+        error = str(exc)
+
+    page = reverse("team:person_results", args=[access.engineer.pk])
+    if not request.htmx and not error:
+        messages.success(request, f"Your rating of {competency.name} is saved.")
+        return redirect(f"{page}#rate-{competency.slug}")
+    result = scoring.Result.model_validate(assessment.result)
+    saved = ManagerRating.objects.filter(engineer=access.engineer, manager=request.user, competency=competency).first()
+    shown_level = saved.level if saved else None
+    shown_comment = saved.comment if saved else ""
+    if error:
+        # The form keeps what was typed, so nothing has to be entered again.
+        shown_comment = comment
+        if 0 <= level <= content.MAX_LEVEL:
+            shown_level = level
+    row = RatingRow(
+        competency=framework.competency_by_slug[competency.slug],
+        current=result.levels.get(competency.slug, 0.0),
+        level=shown_level,
+        comment=shown_comment,
+        error=error,
+        saved=not error,
+    )
+    status = 400 if error else 200
+    if request.htmx:
+        context = {"row": row, "engineer": access.engineer, "level_names": content.LEVEL_NAMES}
+        return render(request, RATING_ROW, context, status=status)
+    # Without JavaScript the whole page comes back, with the message beside the form that caused it.
+    return render(request, "team/person_results.html", _results_page(request, access, assessment, row), status=status)
