@@ -139,10 +139,14 @@ def roadmap_replan_preview(*, roadmap: Roadmap, assessment: Assessment, hours_pe
     add = [item for month in plan.months for item in month.items if item.action not in existing]
     remove, move, keep = [], [], []
     for slug, item in existing.items():
-        if not item.is_open or item.pinned or item.status == RoadmapItem.Status.DOING:
+        held = item.pinned or item.status == RoadmapItem.Status.DOING
+        if not item.is_open or (held and wanted.get(slug, item.month) == item.month):
             keep.append(item)
         elif slug not in wanted:
             remove.append(item)
+        # A held item is planned in its own month unless that month left the plan (a past month,
+        # or past a shorter horizon): then it moves to the nearest month, and the preview says so.
+        # Keeping it in place left a roadmap with work outside its horizon.
         elif wanted[slug] != item.month:
             move.append((item, wanted[slug]))
         else:

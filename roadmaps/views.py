@@ -100,6 +100,9 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ITEM_CARD = "roadmaps/includes/item_card.html#updated"
+# Said the same way whether the id was tampered with or a re-plan in another tab removed the item:
+# a 404 left an htmx click silently doing nothing, and this gives nothing away about other roadmaps.
+ITEM_GONE = "That item is not on your roadmap any more. Reload the page to see your roadmap as it is now."
 
 
 def _item_response(
@@ -119,8 +122,11 @@ def _item_response(
         "roadmap": roadmap,
         "item": item,
         "month": view.month_of(item) if item else None,
+        "item_pk": item_pk,
         "error": error,
         "can_edit": True,
+        # Without it the redrawn card dropped its comments until the next reload.
+        "comments_enabled": True,
         "oob": True,
     }
     return render(request, ITEM_CARD, context, status=status)
@@ -130,7 +136,10 @@ def _item_response(
 def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
     roadmap = get_roadmap_for_owner(request, pk)
-    item = get_item_for_owner(roadmap, item_pk)
+    try:
+        item = get_item_for_owner(roadmap, item_pk)
+    except Http404:
+        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=400)
     try:
         if "status" in request.POST:
             services.item_set_status(item=item, status=request.POST["status"])
@@ -141,8 +150,14 @@ def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
             services.item_move(item=item, roadmap=roadmap, month_number=number)
             if request.htmx:
-                # The card changes place in the timeline, so the page is drawn again around it.
-                return HttpResponseClientRedirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}")
+                # The card changes place in the timeline, so the page is drawn again around it. The
+                # redirect alone is only a #fragment change on this same page, which loads nothing:
+                # HX-Refresh makes htmx reload after setting the address.
+                response = HttpResponseClientRedirect(
+                    reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
+                )
+                response["HX-Refresh"] = "true"
+                return response
         elif "pinned" in request.POST:
             services.item_set_pinned(item=item, pinned=request.POST["pinned"] == "1")
         elif "notes" in request.POST:
@@ -157,7 +172,10 @@ def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def link_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
-    item = get_item_for_owner(roadmap, item_pk)
+    try:
+        item = get_item_for_owner(roadmap, item_pk)
+    except Http404:
+        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=400)
     try:
         services.item_link_add(item=item, url=request.POST.get("url", ""))
     except ValidationError:

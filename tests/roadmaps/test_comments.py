@@ -189,11 +189,11 @@ def test_roadmap_page_queries_do_not_grow_with_comments(client, roadmap, mentor,
     url = reverse("roadmaps:detail", args=[roadmap.pk])
     Comment.objects.create(roadmap=roadmap, author=mentor, body="one")
     client.get(url)
-    # session, user, roadmap, items, their links, the comments with authors
-    with django_assert_num_queries(6):
+    # session, user, unread notifications, roadmap, items, their links, the comments with authors
+    with django_assert_num_queries(7):
         client.get(url)
     items = list(roadmap.items.all())
     for n in range(20):
         Comment.objects.create(roadmap=roadmap, item=items[n % len(items)], author=mentor, body=f"c{n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)

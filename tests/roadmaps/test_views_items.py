@@ -1,0 +1,326 @@
+"""Changing one roadmap item: status, notes, evidence links, month and pin — through htmx and as plain posts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem
+from tests.roadmaps.conftest import HTMX, apply_swap, difference, find, parse, text
+from tests.roadmaps.factories import NEARLY_READY, roadmap_for
+
+
+def _update(roadmap: Roadmap, item_pk: int) -> str:
+    return reverse("roadmaps:item_update", args=[roadmap.pk, item_pk])
+
+
+def _detail(roadmap: Roadmap) -> str:
+    return reverse("roadmaps:detail", args=[roadmap.pk])
+
+
+def _first(roadmap: Roadmap) -> RoadmapItem:
+    return roadmap.items.order_by("month", "position").first()
+
+
+def _state(*roadmaps: Roadmap) -> list:
+    versions = list(Roadmap.objects.filter(pk__in=[r.pk for r in roadmaps]).values_list("pk", "version"))
+    items = RoadmapItem.objects.filter(roadmap__in=roadmaps).values_list(
+        "pk", "month", "status", "pinned", "notes", "done_on"
+    )
+    return [versions, list(items), list(EvidenceLink.objects.values_list("pk", "url"))]
+
+
+# "Saved" is the answer's own status line; a fresh page has no answer to report.
+_SAVED = re.compile(r'(class="field-status" role="status">)Saved(</p>)')
+
+
+# --- Status ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["doing", "done", "skipped", "todo"])
+def test_an_htmx_status_change_redraws_the_card_and_the_progress_as_a_reload_would(engineer_client, roadmap, status):
+    item = _first(roadmap)
+    if status == "todo":
+        RoadmapItem.objects.filter(pk=item.pk).update(status="done", done_on=timezone.localdate())
+    before = parse(engineer_client.get(_detail(roadmap)).content)
+
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": status}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == status
+    fragment = parse(_SAVED.sub(r"\1\2", response.content.decode()))
+    apply_swap(before, fragment, f"item-{item.pk}")
+    fresh = parse(engineer_client.get(_detail(roadmap)).content)
+    assert find(before, "main") == find(fresh, "main"), difference(find(before, "main"), find(fresh, "main"))
+
+
+def test_ticking_an_item_done_sends_the_new_progress_numbers_out_of_band(engineer_client, roadmap):
+    item = _first(roadmap)
+    total = roadmap.items.count()
+    in_month = roadmap.items.filter(month=item.month)
+    hours = sum(i.hours for i in in_month)
+
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": "done"}, headers=HTMX)
+
+    fragment = parse(response.content)
+    progress = find(fragment, "roadmap-progress")
+    assert ("hx-swap-oob", "true") in progress.attributes
+    assert f"done — 1 of {total} actions, {item.hours} of" in text(progress)
+    month = find(fragment, "month-progress-1")
+    assert ("hx-swap-oob", "true") in month.attributes
+    assert text(month) == f"1 of {in_month.count()} done · {hours} h"
+    assert "Saved" in text(find(fragment, f"item-{item.pk}"))
+    assert f"done {timezone.localdate():%-d %b %Y}" in text(find(fragment, f"item-{item.pk}"))
+
+
+def test_a_plain_status_post_saves_and_returns_to_the_item_with_a_message(engineer_client, roadmap):
+    item = _first(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": "doing"})
+    assert response.status_code == 302
+    assert response["Location"] == _detail(roadmap) + f"#item-{item.pk}"
+    item.refresh_from_db()
+    assert item.status == "doing"
+    assert "Saved." in engineer_client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("status", ["finished", "", "<script>", "DONE"])
+def test_an_unknown_status_is_refused_in_place_and_nothing_is_saved(engineer_client, roadmap, status):
+    item = _first(roadmap)
+    before = _state(roadmap)
+
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": status}, headers=HTMX)
+
+    assert response.status_code == 400
+    card = find(parse(response.content), f"item-{item.pk}")
+    assert "Choose to do, doing, done or skipped." in text(card)
+    assert _state(roadmap) == before
+
+
+def test_an_unknown_status_in_a_plain_post_is_shown_after_the_redirect(engineer_client, roadmap):
+    item = _first(roadmap)
+    before = _state(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": "finished"}, follow=True)
+    assert response.redirect_chain == [(_detail(roadmap) + f"#item-{item.pk}", 302)]
+    assert "Choose to do, doing, done or skipped." in response.content.decode()
+    assert "Saved." not in response.content.decode()
+    assert _state(roadmap) == before
+
+
+# --- Month and pin ---------------------------------------------------------------------------
+
+
+def test_moving_an_item_with_htmx_pins_it_and_redraws_the_page_at_the_item(engineer_client, roadmap):
+    item = _first(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"month": "3"}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == _detail(roadmap) + f"#item-{item.pk}"
+    item.refresh_from_db()
+    assert (item.month, item.pinned) == (roadmap.month_date(3), True)
+    page = parse(engineer_client.get(_detail(roadmap)).content)
+    card = find(find(page, "month-3"), f"item-{item.pk}")
+    assert card is not None
+    assert "pinned" in text(card)
+    assert find(find(page, "month-1"), f"item-{item.pk}") is None
+
+
+def test_a_plain_move_pins_the_item_and_returns_to_it(engineer_client, roadmap):
+    item = _first(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"month": "2"})
+    assert response["Location"] == _detail(roadmap) + f"#item-{item.pk}"
+    item.refresh_from_db()
+    assert (item.month, item.pinned) == (roadmap.month_date(2), True)
+
+
+@pytest.mark.parametrize("month", ["0", "7", "-1", "abc", "", "1.5"])
+def test_a_month_outside_the_horizon_is_refused_in_place_and_nothing_is_saved(engineer_client, roadmap, month):
+    item = _first(roadmap)
+    before = _state(roadmap)
+
+    response = engineer_client.post(_update(roadmap, item.pk), {"month": month}, headers=HTMX)
+
+    assert response.status_code == 400
+    assert "Choose a month from 1 to 6." in text(find(parse(response.content), f"item-{item.pk}"))
+    assert _state(roadmap) == before
+
+
+def test_a_month_outside_the_horizon_in_a_plain_post_is_shown_after_the_redirect(engineer_client, roadmap):
+    item = _first(roadmap)
+    before = _state(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"month": "7"}, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    assert "Choose a month from 1 to 6." in response.content.decode()
+    assert _state(roadmap) == before
+
+
+def test_unpinning_lets_re_plans_move_the_item_again(engineer_client, roadmap):
+    item = _first(roadmap)
+    engineer_client.post(_update(roadmap, item.pk), {"month": "2"})
+    response = engineer_client.post(_update(roadmap, item.pk), {"pinned": "0"}, headers=HTMX)
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert (item.month, item.pinned) == (roadmap.month_date(2), False)
+    assert "pinned" not in text(find(parse(response.content), f"item-{item.pk}")).split("Why it is here")[0]
+
+
+def test_a_post_with_nothing_to_change_is_refused(engineer_client, roadmap):
+    item = _first(roadmap)
+    before = _state(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {}, headers=HTMX)
+    assert response.status_code == 400
+    assert "Nothing to change was sent." in text(parse(response.content))
+    assert _state(roadmap) == before
+
+
+def test_an_item_can_only_be_changed_with_a_post(engineer_client, roadmap):
+    assert engineer_client.get(_update(roadmap, _first(roadmap).pk)).status_code == 405
+
+
+# --- A tampered or vanished item id --------------------------------------------------------------
+
+
+@pytest.fixture
+def other_item(framework_db):
+    item = _first(roadmap_for(levels={"mentoring": 1}))
+    RoadmapItem.objects.filter(pk=item.pk).update(notes="Their private notes.")
+    return item
+
+
+@pytest.mark.parametrize(
+    "data", [{"status": "done"}, {"notes": "mine now"}, {"month": "2"}, {"pinned": "1"}, {"url": "https://x.org/"}]
+)
+def test_an_item_of_another_roadmap_is_refused_in_place_and_nothing_is_saved(
+    engineer_client, roadmap, other_item, data
+):
+    before = _state(roadmap, other_item.roadmap)
+    name = "link_add" if "url" in data else "item_update"
+    url = reverse(f"roadmaps:{name}", args=[roadmap.pk, other_item.pk])
+
+    response = engineer_client.post(url, data, headers=HTMX)
+
+    assert response.status_code == 400
+    answer = find(parse(response.content), f"item-{other_item.pk}")
+    assert "That item is not on your roadmap" in text(answer)
+    assert "Their private notes." not in response.content.decode(), "nothing of someone else's roadmap is shown"
+    assert _state(roadmap, other_item.roadmap) == before
+
+
+def test_an_item_of_another_roadmap_in_a_plain_post_is_shown_after_the_redirect(engineer_client, roadmap, other_item):
+    before = _state(roadmap, other_item.roadmap)
+    response = engineer_client.post(_update(roadmap, other_item.pk), {"status": "done"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(_detail(roadmap))
+    assert "That item is not on your roadmap" in response.content.decode()
+    assert _state(roadmap, other_item.roadmap) == before
+
+
+def test_an_item_a_replan_removed_in_another_tab_is_refused_in_place(engineer_client, roadmap):
+    item = _first(roadmap)
+    gone = item.pk
+    item.delete()
+    response = engineer_client.post(_update(roadmap, gone), {"status": "done"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "That item is not on your roadmap" in text(find(parse(response.content), f"item-{gone}"))
+
+
+# --- Notes and evidence links ------------------------------------------------------------------
+
+
+def test_notes_are_saved_in_place(engineer_client, roadmap):
+    item = _first(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"notes": "Using the search feature."}, headers=HTMX)
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.notes == "Using the search feature."
+    assert "Using the search feature." in response.content.decode()
+
+
+def test_too_long_notes_are_refused_in_place_and_the_old_notes_kept(engineer_client, roadmap):
+    item = _first(roadmap)
+    engineer_client.post(_update(roadmap, item.pk), {"notes": "First draft."})
+    before = _state(roadmap)
+    response = engineer_client.post(_update(roadmap, item.pk), {"notes": "x" * 5001}, headers=HTMX)
+    assert response.status_code == 400
+    assert "Keep notes under 5000 characters (these are 5001)." in text(parse(response.content))
+    assert _state(roadmap) == before
+
+
+def test_evidence_links_are_added_and_removed_in_place(engineer_client, roadmap):
+    item = _first(roadmap)
+    add = reverse("roadmaps:link_add", args=[roadmap.pk, item.pk])
+    response = engineer_client.post(add, {"url": "https://example.com/eval-report"}, headers=HTMX)
+    assert response.status_code == 200
+    link = EvidenceLink.objects.get(item=item)
+    assert 'href="https://example.com/eval-report"' in response.content.decode()
+
+    remove = reverse("roadmaps:link_delete", args=[roadmap.pk, link.pk])
+    response = engineer_client.post(remove, headers=HTMX)
+    assert response.status_code == 200
+    assert not EvidenceLink.objects.exists()
+    assert "eval-report" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["not a link", "javascript:alert(1)", ""])
+def test_a_bad_evidence_link_is_refused_in_place(engineer_client, roadmap, url):
+    item = _first(roadmap)
+    before = _state(roadmap)
+    response = engineer_client.post(
+        reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]), {"url": url}, headers=HTMX
+    )
+    assert response.status_code == 400
+    assert "Evidence link not added" in text(find(parse(response.content), f"item-{item.pk}"))
+    assert _state(roadmap) == before
+
+
+def test_a_link_of_another_roadmap_cannot_be_removed(engineer_client, roadmap, other_item):
+    link = EvidenceLink.objects.create(item=other_item, url="https://example.com/theirs")
+    response = engineer_client.post(reverse("roadmaps:link_delete", args=[roadmap.pk, link.pk]), headers=HTMX)
+    assert response.status_code == 404
+    assert EvidenceLink.objects.filter(pk=link.pk).exists()
+
+
+# --- Two tabs ----------------------------------------------------------------------------------
+
+
+def test_two_tabs_one_setting_notes_the_other_the_status_keep_both(engineer_client, roadmap):
+    item = _first(roadmap)
+    tab_a = engineer_client.post(_update(roadmap, item.pk), {"notes": "Picked the search feature."}, headers=HTMX)
+    tab_b = engineer_client.post(_update(roadmap, item.pk), {"status": "doing"}, headers=HTMX)
+
+    assert (tab_a.status_code, tab_b.status_code) == (200, 200)
+    item.refresh_from_db()
+    assert (item.notes, item.status) == ("Picked the search feature.", "doing")
+    # Tab B's redrawn card shows tab A's notes: nothing is lost on screen either.
+    assert "Picked the search feature." in tab_b.content.decode()
+
+
+def test_two_tabs_setting_the_status_keep_the_later_one(engineer_client, roadmap):
+    item = _first(roadmap)
+    engineer_client.post(_update(roadmap, item.pk), {"status": "done"}, headers=HTMX)
+    response = engineer_client.post(_update(roadmap, item.pk), {"status": "skipped"}, headers=HTMX)
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert (item.status, item.done_on) == ("skipped", None)
+
+
+# --- Query budget --------------------------------------------------------------------------------
+
+# Session, user, roadmap, item, its update, the version bump; then the redraw: items, links, comments.
+ITEM_QUERIES = 9
+
+
+@pytest.mark.parametrize("levels", [NEARLY_READY, None], ids=["small", "large"])
+def test_an_htmx_status_change_takes_the_same_queries_whatever_the_number_of_items(
+    client, framework_db, levels, django_assert_num_queries
+):
+    roadmap = roadmap_for(levels=levels, hours_per_week=40, months=12)
+    assert roadmap.items.count() < 5 if levels else roadmap.items.count() > 25
+    url = _update(roadmap, _first(roadmap).pk)
+    client.force_login(roadmap.owner)
+    with django_assert_num_queries(ITEM_QUERIES):
+        response = client.post(url, {"status": "done"}, headers=HTMX)
+    assert response.status_code == 200
