@@ -51,6 +51,19 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn transition.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile - --max-requests 5000 --max-requests-jitter 500
 
+# The benchmark (bench/, README "Performance"): seeds the PostgreSQL databases transition_bench_small
+# and transition_bench_large (the only ones it creates or drops; reused once seeded, BENCH_RESEED=1 seeds
+# again), then times the engine, counts SQL queries per request and loads gunicorn with wrk on 127.0.0.1.
+# BENCH_SECONDS=15 per endpoint and connection count; BENCH_SIZES=small skips the large set.
+.PHONY: bench-queries
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench
+
+# Only the queries per request, on the small set: deterministic, no load.
+bench-queries: $(STAMP)
+	$(PY) -m bench queries
+
 # Regenerate the lock after changing pyproject.toml's dependencies.
 lock:
 	py=$$(scripts/find-python) && rm -rf .lock-venv && "$$py" -m venv .lock-venv && \

@@ -27,7 +27,8 @@ class StartForm(forms.Form):
     def __init__(self, *args, roles: list[Role], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.roles = {role.slug: role for role in roles}
-        self.fields["role"].choices = [(role.slug, role.name) for role in roles] + [(NOT_SURE, "Not sure yet")]
+        choices = [(role.slug, role.name) for role in roles] + [(NOT_SURE, "Not sure yet")]
+        self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
     def chosen_role(self) -> Role | None:
         return self.roles.get(self.cleaned_data["role"])

@@ -164,5 +164,5 @@ def _scenario_review(assessment: Assessment, framework: content.Framework) -> li
             }
         )
     order = {c.slug: i for i, c in enumerate(framework.competencies)}
-    review.sort(key=lambda r: (order[r["competency"].slug], r["item"].slug))
+    review.sort(key=lambda r: (order[r["competency"].slug], r["item"].slug))  # type: ignore[attr-defined]
     return review

@@ -38,7 +38,9 @@ class LoadReport:
 def _sync(model, report: LoadReport, what: str, key, wanted: dict) -> dict:
     """Bring one table in line with `wanted` (natural key -> field values) in a few bulk queries."""
     existing = {key(obj): obj for obj in model.objects.all()}
-    created, updated, fields = [], [], set()
+    created: list = []
+    updated: list = []
+    fields: set[str] = set()
     for natural, values in wanted.items():
         obj = existing.get(natural)
         if obj is None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,13 +13,14 @@ from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
 from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
 from roadmaps.models import Roadmap
+from transition.http import AuthenticatedHttpRequest
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_start(request: HttpRequest) -> HttpResponse:
+def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = list(Role.objects.all())
     in_progress, finished = latest_assessments(request.user)
     initial = {}
@@ -38,7 +39,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     if assessment.is_finished:
         return redirect("assessments:results", pk=pk)
@@ -51,8 +52,11 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section], name: str, value: str) -> None:
     """Save one form field; raise AssessmentError with a message for the person."""
     kind, _, slug = name.partition("-")
+    # Each mode's page shows one kind of answer. A question answered through the quick page (or a
+    # rating through a section) would be invisible there, yet items outrank ratings in the score.
+    quick = assessment.mode == Assessment.Mode.QUICK
     if kind == "item":
-        item = next((i for s in sections for i in s.items if i.slug == slug), None)
+        item = None if quick else next((i for s in sections for i in s.items if i.slug == slug), None)
         if item is None:
             raise services.AssessmentError("That question is not part of this page.")
         try:
@@ -64,7 +68,7 @@ def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section
     section = next((s for s in sections if s.competency.slug == slug), None)
     if section is None:
         raise services.AssessmentError("That competency is not part of this page.")
-    if kind == "rating":
+    if kind == "rating" and quick:
         try:
             level = int(value)
         except ValueError:
@@ -76,7 +80,9 @@ def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section
         raise services.AssessmentError("That field is not part of this page.")
 
 
-def _save_page(request: HttpRequest, assessment: Assessment, q: Questionnaire, sections: list[Section]) -> dict:
+def _save_page(
+    request: AuthenticatedHttpRequest, assessment: Assessment, q: Questionnaire, sections: list[Section]
+) -> dict:
     """Save every field the form sent (a plain post, without JavaScript); return errors by field."""
     errors: dict[str, str] = {}
     for name in request.POST:
@@ -89,7 +95,12 @@ def _save_page(request: HttpRequest, assessment: Assessment, q: Questionnaire, s
 
 
 def _questionnaire_page(
-    request: HttpRequest, assessment: Assessment, q: Questionnaire, sections: list[Section], template: str, **extra
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    q: Questionnaire,
+    sections: list[Section],
+    template: str,
+    **extra,
 ) -> HttpResponse:
     if request.method == "POST" and assessment.is_finished:
         message = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
@@ -154,7 +165,7 @@ def _fields(q: Questionnaire, sections: list[Section], errors: dict[str, str]) -
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def assessment_section(request: AuthenticatedHttpRequest, pk: int, slug: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     if assessment.mode == Assessment.Mode.QUICK:
         return redirect("assessments:quick", pk=pk)
@@ -183,7 +194,7 @@ def assessment_section(request: HttpRequest, pk: int, slug: str) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_quick(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_quick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     if assessment.mode != Assessment.Mode.QUICK:
         return redirect("assessments:resume", pk=pk)
@@ -202,7 +213,7 @@ def assessment_quick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Before finishing: what is answered, what is not, and the finish button."""
     assessment = get_assessment_for_user(request, pk)
     if assessment.is_finished:
@@ -212,7 +223,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = services.assessment_finish(assessment=get_assessment_for_user(request, pk))
     url = reverse("assessments:results", args=[assessment.pk])
     if request.htmx:
@@ -221,7 +232,7 @@ def assessment_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     if not assessment.is_finished:
         messages.info(request, "Finish the assessment to see your results.")
@@ -235,6 +246,6 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_history(request: HttpRequest) -> HttpResponse:
+def assessment_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = Assessment.objects.filter(owner=request.user).select_related("role")
     return render(request, "assessments/history.html", {"assessments": assessments})

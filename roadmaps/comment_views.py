@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.permissions import Access, access_to
+from transition.http import AuthenticatedHttpRequest
 
 THREADS = "roadmaps/includes/comments.html#threads"
 
 
-def _get_roadmap_for_commenter(request: HttpRequest, pk: int) -> tuple[Roadmap, Access]:
+def _get_roadmap_for_commenter(request: AuthenticatedHttpRequest, pk: int) -> tuple[Roadmap, Access]:
     """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404."""
     roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
     access = access_to(request.user, roadmap.owner) if roadmap is not None else None  # type: ignore[arg-type]
@@ -22,13 +23,15 @@ def _get_roadmap_for_commenter(request: HttpRequest, pk: int) -> tuple[Roadmap, 
     return roadmap, access
 
 
-def _roadmap_page(request: HttpRequest, roadmap: Roadmap) -> str:
+def _roadmap_page(request: AuthenticatedHttpRequest, roadmap: Roadmap) -> str:
     if request.user.pk == roadmap.owner_id:
         return reverse("roadmaps:detail", args=[roadmap.pk])
     return f"/team/people/{roadmap.owner_id}/roadmap/"
 
 
-def _respond(request: HttpRequest, roadmap: Roadmap, item: RoadmapItem | None, error: str = "", anchor: str = "") -> HttpResponse:
+def _respond(
+    request: AuthenticatedHttpRequest, roadmap: Roadmap, item: RoadmapItem | None, error: str = "", anchor: str = ""
+) -> HttpResponse:
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -49,13 +52,15 @@ def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:
 
 
 @require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
     item = _item_or_none(roadmap, request.POST.get("item"))
     parent = None
     if request.POST.get("parent"):
         value = request.POST["parent"]
-        parent = Comment.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).select_related("item").first()
+        parent = (
+            Comment.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).select_related("item").first()
+        )
         if parent is None:
             raise Http404("No such comment.")
         item = parent.item
@@ -68,17 +73,15 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, roadmap, item, anchor=f"comment-{comment.pk}")
 
 
-def _own_comment(request: HttpRequest, roadmap: Roadmap, comment_pk: int) -> Comment:
-    comment = (
-        Comment.objects.filter(pk=comment_pk, roadmap=roadmap, author=request.user).select_related("item").first()
-    )
+def _own_comment(request: AuthenticatedHttpRequest, roadmap: Roadmap, comment_pk: int) -> Comment:
+    comment = Comment.objects.filter(pk=comment_pk, roadmap=roadmap, author=request.user).select_related("item").first()
     if comment is None:
         raise Http404("No such comment.")
     return comment
 
 
 @require_POST
-def comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def comment_edit(request: AuthenticatedHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
     comment = _own_comment(request, roadmap, comment_pk)
     try:
@@ -89,11 +92,9 @@ def comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse
 
 
 @require_POST
-def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def comment_delete(request: AuthenticatedHttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
     comment = _own_comment(request, roadmap, comment_pk)
     item = comment.item
     comments.comment_delete(comment=comment, author=request.user)
     return _respond(request, roadmap, item)
-
-

@@ -52,12 +52,13 @@ def comment_create(
         item = parent.item
     comment = Comment.objects.create(roadmap=roadmap, item=item, author=author, parent=parent, body=body)
     where = f"“{item.title}”" if item else "your roadmap"
+    where_for_replier = where if author.pk != roadmap.owner_id else "their roadmap"
     if parent is not None and parent.author_id != author.pk:
         notify(
             recipient=parent.author,
             actor=author,
             kind=Notification.Kind.REPLY,
-            text=f"{author.name} replied to your comment on {where if author.pk != roadmap.owner_id else 'their roadmap'}.",
+            text=f"{author.name} replied to your comment on {where_for_replier}.",
             url=comment_url(comment, parent.author),
         )
     if author.pk != roadmap.owner_id and (parent is None or parent.author_id != roadmap.owner_id):

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,10 @@ from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
 from roadmaps.selectors import roadmap_view
+from transition.http import AuthenticatedHttpRequest
 
 
-def _latest_finished(request: HttpRequest) -> Assessment | None:
+def _latest_finished(request: AuthenticatedHttpRequest) -> Assessment | None:
     return (
         Assessment.objects.filter(owner=request.user, status=Assessment.Status.FINISHED)
         .order_by("-finished_at", "-pk")
@@ -28,7 +29,7 @@ def _latest_finished(request: HttpRequest) -> Assessment | None:
     )
 
 
-def _chosen_assessment(request: HttpRequest) -> Assessment | None:
+def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
     pk = request.GET.get("assessment") or request.POST.get("assessment")
     if pk:
         assessment = Assessment.objects.filter(
@@ -40,12 +41,12 @@ def _chosen_assessment(request: HttpRequest) -> Assessment | None:
     return _latest_finished(request)
 
 
-def _is_partial(request: HttpRequest) -> bool:
+def _is_partial(request: AuthenticatedHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 @require_GET
-def roadmap_home(request: HttpRequest) -> HttpResponse:
+def roadmap_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roadmap = Roadmap.objects.filter(owner=request.user).first()
     if roadmap is not None:
         return redirect("roadmaps:detail", pk=roadmap.pk)
@@ -55,7 +56,7 @@ def roadmap_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def roadmap_new(request: HttpRequest) -> HttpResponse:
+def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose hours and horizon, see the plan, then save it. Changing a number refreshes the preview."""
     existing = Roadmap.objects.filter(owner=request.user).first()
     assessment = _chosen_assessment(request)
@@ -86,7 +87,7 @@ def roadmap_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     view = roadmap_view(roadmap)
     context = {
@@ -106,7 +107,7 @@ ITEM_GONE = "That item is not on your roadmap any more. Reload the page to see y
 
 
 def _item_response(
-    request: HttpRequest, roadmap: Roadmap, item_pk: int, error: str = "", status: int = 200
+    request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int, error: str = "", status: int = 200
 ) -> HttpResponse:
     if not request.htmx:
         if error:
@@ -133,7 +134,7 @@ def _item_response(
 
 
 @require_POST
-def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
     roadmap = get_roadmap_for_owner(request, pk)
     try:
@@ -170,7 +171,7 @@ def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def link_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def link_add(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     try:
         item = get_item_for_owner(roadmap, item_pk)
@@ -185,7 +186,7 @@ def link_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def link_delete(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def link_delete(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     link = EvidenceLink.objects.filter(pk=link_pk, item__roadmap=roadmap).select_related("item").first()
     if link is None:
@@ -196,7 +197,7 @@ def link_delete(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def roadmap_replan(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Preview what a re-plan changes, then apply it; a preview made before a change is refused."""
     roadmap = get_roadmap_for_owner(request, pk)
     assessment = _chosen_assessment(request) or roadmap.assessment
@@ -236,7 +237,7 @@ def roadmap_replan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def roadmap_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     data = exports.roadmap_export(roadmap, include_private=True)
     response = JsonResponse(json.loads(data.model_dump_json()), json_dumps_params={"indent": 2})
@@ -245,7 +246,7 @@ def roadmap_export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def roadmap_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     response = HttpResponse(
         exports.roadmap_ics(roadmap, request.get_host()), content_type="text/calendar; charset=utf-8"
@@ -255,6 +256,6 @@ def roadmap_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def roadmap_print(request: HttpRequest, pk: int) -> HttpResponse:
+def roadmap_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
     return render(request, "roadmaps/print.html", {"view": roadmap_view(roadmap), "roadmap": roadmap})

@@ -120,7 +120,9 @@ def app_url_names() -> list[tuple[str, list[str]]]:
 def _kwarg(world: World, name: str, kwarg: str):
     app = name.split(":")[0] if ":" in name else ""
     values = {
-        ("assessments", "pk"): world.in_progress.pk if name in {"assessments:section", "assessments:quick", "assessments:review", "assessments:finish"} else world.assessment.pk,
+        ("assessments", "pk"): world.in_progress.pk
+        if name in {"assessments:section", "assessments:quick", "assessments:review", "assessments:finish"}
+        else world.assessment.pk,
         ("assessments", "slug"): "mentoring",
         ("roadmaps", "pk"): world.roadmap.pk,
         ("roadmaps", "item_pk"): world.link.item_id,
@@ -139,4 +141,6 @@ def _kwarg(world: World, name: str, kwarg: str):
 
 def app_urls(world: World) -> list[tuple[str, str]]:
     """(url name, path) for every named URL of the app, parameters filled from the world."""
-    return [(name, reverse(name, kwargs={k: _kwarg(world, name, k) for k in kwargs})) for name, kwargs in app_url_names()]
+    return [
+        (name, reverse(name, kwargs={k: _kwarg(world, name, k) for k in kwargs})) for name, kwargs in app_url_names()
+    ]

@@ -6,6 +6,7 @@ production and refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,11 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into its own response.
     "axes.middleware.AxesMiddleware",
 ]
+
+if importlib.util.find_spec("django_migration_linter"):
+    # A development tool (make lint): checks that migrations are safe to apply to a live database.
+    INSTALLED_APPS.append("django_migration_linter")
+MIGRATION_LINTER_OPTIONS = {"no_cache": True}
 
 ROOT_URLCONF = "transition.urls"
 WSGI_APPLICATION = "transition.wsgi.application"

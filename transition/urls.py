@@ -10,6 +10,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("transition.accounts.urls")),
+    path("account/", include("transition.accounts.data_urls")),
     path("assessments/", include("assessments.urls")),
     path("roadmap/", include("roadmaps.urls")),
     path("sharing/", include("transition.accounts.sharing_urls")),

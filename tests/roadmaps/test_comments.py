@@ -17,7 +17,12 @@ HTMX = {"HX-Request": "true"}
 
 def _share(engineer, person, relation, status=Share.Status.ACTIVE):
     return Share.objects.create(
-        engineer=engineer, person=person, email=person.email, relation=relation, status=status, expires_at=timezone.now()
+        engineer=engineer,
+        person=person,
+        email=person.email,
+        relation=relation,
+        status=status,
+        expires_at=timezone.now(),
     )
 
 
@@ -142,7 +147,9 @@ def test_authors_edit_and_delete_their_own_comments(client, roadmap, mentor):
 def test_nobody_edits_or_deletes_someone_elses_comment(client, roadmap, mentor):
     comment = Comment.objects.create(roadmap=roadmap, author=mentor, body="Mine")
     client.force_login(roadmap.owner)
-    assert client.post(reverse("roadmaps:comment_edit", args=[roadmap.pk, comment.pk]), {"body": "X"}).status_code == 404
+    assert (
+        client.post(reverse("roadmaps:comment_edit", args=[roadmap.pk, comment.pk]), {"body": "X"}).status_code == 404
+    )
     assert client.post(reverse("roadmaps:comment_delete", args=[roadmap.pk, comment.pk])).status_code == 404
     comment.refresh_from_db()
     assert comment.body == "Mine"
@@ -153,7 +160,7 @@ XSS = [
     '<img src=x onerror="alert(1)">',
     '"><svg onload=alert(1)>',
     '<div hx-get="/accounts/logout/" hx-trigger="load">boom</div>',
-    "<a href=\"javascript:alert(1)\">click</a>",
+    '<a href="javascript:alert(1)">click</a>',
     "javascript:alert(1)",
     '<form hx-post="/x" hx-trigger="revealed"></form>',
     "{{ user.password }}{% debug %}",

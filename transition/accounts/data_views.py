@@ -5,12 +5,13 @@ import json
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from transition.accounts.data import user_data_export, user_delete
+from transition.http import AuthenticatedHttpRequest
 
 
 class DeleteAccountForm(forms.Form):
@@ -32,12 +33,12 @@ class DeleteAccountForm(forms.Form):
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "account/account.html", {"form": DeleteAccountForm(user=request.user)})
 
 
 @require_GET
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = json.dumps(user_data_export(request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="transition-data-{timezone.localdate():%Y-%m-%d}.json"'
@@ -45,7 +46,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(request, "account/account.html", {"form": form}, status=400)

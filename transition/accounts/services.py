@@ -16,6 +16,9 @@ from django.utils import timezone
 from transition.accounts.models import Notification, Share, User
 
 INVITATION_DAYS = 7
+# A share whose invitation was used or withdrawn keeps no hash, so no link can match it
+# (bandit: this empty string is the absence of a secret, not one).
+NO_TOKEN = ""  # nosec B105
 
 
 class ShareError(ValueError):
@@ -29,6 +32,11 @@ def user_create(*, email: str, name: str, password: str | None, is_staff: bool =
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _subject(text: str) -> str:
+    # Names are free text and may hold a line break, which an email header refuses (a 500 after the write).
+    return " ".join(text.split())
 
 
 def share_invite(
@@ -50,7 +58,9 @@ def share_invite(
     if open_shares.filter(status=Share.Status.ACTIVE).exists():
         raise ShareError(f"You already share with {email} as your {relation}.")
     # A new invitation replaces an earlier unanswered one, so only the newest link works.
-    open_shares.filter(status=Share.Status.PENDING).update(status=Share.Status.REVOKED, token_hash="", ended_at=timezone.now())
+    open_shares.filter(status=Share.Status.PENDING).update(
+        status=Share.Status.REVOKED, token_hash=NO_TOKEN, ended_at=timezone.now()
+    )
     token = secrets.token_urlsafe(32)
     share = Share(
         engineer=engineer,
@@ -65,7 +75,7 @@ def share_invite(
     link = (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
     context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
     send_mail(
-        subject=f"{engineer.name} invites you to follow their move into AI leadership",
+        subject=_subject(f"{engineer.name} invites you to follow their move into AI leadership"),
         message=render_to_string("sharing/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[email],
@@ -114,13 +124,13 @@ def share_accept(*, token: str, user: User) -> Share:
 def share_revoke(*, share: Share) -> None:
     """The engineer ends a share; it takes effect on the other person's next request."""
     Share.objects.filter(pk=share.pk, status__in=[Share.Status.PENDING, Share.Status.ACTIVE]).update(
-        status=Share.Status.REVOKED, token_hash="", ended_at=timezone.now()
+        status=Share.Status.REVOKED, token_hash=NO_TOKEN, ended_at=timezone.now()
     )
 
 
 def share_leave(*, share: Share) -> None:
     Share.objects.filter(pk=share.pk, status=Share.Status.ACTIVE).update(
-        status=Share.Status.LEFT, token_hash="", ended_at=timezone.now()
+        status=Share.Status.LEFT, token_hash=NO_TOKEN, ended_at=timezone.now()
     )
 
 
@@ -130,14 +140,19 @@ def share_set_private(*, share: Share, include_private: bool) -> Share:
     return share
 
 
-def notify(*, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True) -> Notification:
+def notify(
+    *, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True
+) -> Notification:
     """An in-app notification, and the same by email."""
     notification = Notification.objects.create(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url)
     if email and recipient.is_active:
         # Emails carry absolute links; the in-app list uses the path.
         send_mail(
-            subject=f"Transition: {text[:80]}",
-            message=render_to_string("sharing/email/notification.txt", {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL}),
+            subject=_subject(f"Transition: {text[:80]}"),
+            message=render_to_string(
+                "sharing/email/notification.txt",
+                {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL},
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient.email],
         )

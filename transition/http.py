@@ -1,0 +1,18 @@
+"""Request types for views, so the type checker knows what the middleware adds."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from transition.accounts.models import User
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request behind LoginRequiredMiddleware: the user is signed in."""
+
+    user: User  # type: ignore[assignment]
