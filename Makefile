@@ -7,7 +7,7 @@ DEV := DJANGO_DEBUG=1
 # Tests run with DEBUG off, as production does, on plain HTTP.
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help setup run test lint serve bench lock clean
 
