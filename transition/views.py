@@ -7,6 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessments.selectors import latest_assessments
+from roadmaps.models import Roadmap
+from roadmaps.selectors import roadmap_view
+from transition.accounts.models import Share
 
 
 @require_GET
@@ -20,7 +23,17 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     in_progress, finished = latest_assessments(request.user)
-    return render(request, "home.html", {"in_progress": in_progress, "finished": finished})
+    roadmap = Roadmap.objects.filter(owner=request.user).select_related("role").first()
+    context = {
+        "in_progress": in_progress,
+        "finished": finished,
+        "roadmap": roadmap,
+        "roadmap_view": roadmap_view(roadmap) if roadmap else None,
+        "shared_with_me": Share.objects.filter(person=request.user, status=Share.Status.ACTIVE)
+        .select_related("engineer")
+        .order_by("engineer__name"),
+    }
+    return render(request, "home.html", context)
 
 
 @require_GET
