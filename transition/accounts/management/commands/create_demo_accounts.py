@@ -57,7 +57,8 @@ class Command(BaseCommand):
             for email, name, _ in DEMO_ACCOUNTS + tuple((e, n, "") for e, n, _ in TEAM)
         }
         engineer, manager, mentor = (users[e] for e, _, _ in DEMO_ACCOUNTS)
-        rng = random.Random(7)  # noqa: S311  # nosec B311 - demo levels, the same every time; nothing secret
+        # Demo levels, the same every time: nothing here is secret.
+        rng = random.Random(7)  # noqa: S311  # nosec B311
         roadmap = self._engineer_with_plan(engineer, "ai-architect", rng, done=4)
         for email, _, role in TEAM:
             self._engineer_with_plan(users[email], role, rng, done=rng.randint(1, 6))
