@@ -12,6 +12,7 @@ lower number.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -84,12 +85,14 @@ class Result(Frozen):
     unanswered: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=8192)
 def _round(value: Fraction, digits: int) -> float:
     # Half up on the exact value: monotone, and 2.125 shows as 2.13 as a reader expects.
     scale = 10**digits
     return float(Fraction(math.floor(value * scale + Fraction(1, 2)), scale))
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
 def _exact(value: float) -> Fraction:
     # Through the shortest decimal form, so a level shown as 2.57 counts as exactly
     # 2.57 and a gap comes out as the number a reader would work out by hand.
