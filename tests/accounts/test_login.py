@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -100,3 +104,29 @@ def test_changing_the_case_of_the_email_does_not_reset_the_count(client, setting
     for n in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "kim@example.com" if n % 2 else "KIM@Example.com", "wrong", ip="10.0.0.9")
     assert _login(client, "Kim@example.com", PASSWORD, ip="10.0.0.9").status_code == 429
+
+
+def test_an_attacker_spreading_guesses_over_many_addresses_is_slowed_per_account(client, settings):
+    UserFactory(email="kim@example.com")
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT):
+        # a fresh address for every guess stays under the per-address lockout
+        _login(client, "kim@example.com", "wrong", ip=f"198.51.100.{n}")
+    response = _login(client, "kim@example.com", PASSWORD, ip="203.0.113.5")
+    assert response.status_code == 200
+    assert "too many failed sign-ins to this account" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_below_the_account_limit_the_real_user_signs_in_from_elsewhere(client, settings):
+    UserFactory(email="kim@example.com")
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT - 1):
+        _login(client, "kim@example.com", "wrong", ip=f"198.51.100.{n}")
+    assert _login(client, "kim@example.com", PASSWORD, ip="203.0.113.5").status_code == 302
+
+
+def test_the_account_limit_forgets_failures_after_the_cool_off(client, settings):
+    UserFactory(email="kim@example.com")
+    for n in range(settings.ACCOUNT_FAILURE_LIMIT):
+        _login(client, "kim@example.com", "wrong", ip=f"198.51.100.{n}")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+    assert _login(client, "kim@example.com", PASSWORD, ip="203.0.113.5").status_code == 302

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from transition.accounts.models import User
+from transition.accounts.throttling import account_is_throttled
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -22,3 +23,14 @@ class SignUpForm(BaseUserCreationForm):
                 "An account with this email address already exists. Sign in, or reset your password."
             )
         return email
+
+
+class SignInForm(AuthenticationForm):
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and account_is_throttled(username):
+            raise forms.ValidationError(
+                "There have been too many failed sign-ins to this account. Wait a few minutes, or reset your password.",
+                code="throttled",
+            )
+        return super().clean()
