@@ -10,6 +10,7 @@ from assessments.selectors import latest_assessments
 from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
 from transition.accounts.models import Share
+from transition.http import AuthenticatedHttpRequest
 
 
 @require_GET
@@ -21,7 +22,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_progress, finished = latest_assessments(request.user)
     roadmap = Roadmap.objects.filter(owner=request.user).select_related("role").first()
     context = {
