@@ -23,6 +23,7 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP)
+	@mkdir -p staticfiles  # whitenoise looks for it even before collectstatic has run
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_framework
 	$(DEV) $(PY) manage.py create_demo_accounts
