@@ -315,7 +315,8 @@ def evidence_save(*, assessment: Assessment, competency: Competency, text: str) 
 def assessment_finish(*, assessment: Assessment) -> Assessment:
     """Score and freeze the assessment. Finishing twice (a double click) keeps the first result."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().select_related("role").get(pk=assessment.pk)
+        # of=self: the role is an outer join (it may be empty), and PostgreSQL cannot lock that side.
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("role").get(pk=assessment.pk)
         if locked.is_finished:
             return locked
         result = scoring.score(content.get_framework(), answers_of(locked), locked.role.slug if locked.role else None)
