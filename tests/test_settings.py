@@ -42,3 +42,14 @@ def test_deploy_checks_pass_with_the_documented_production_variables():
 def test_development_starts_without_any_variable():
     result = _manage("check", DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_another_email_backend_can_be_chosen_in_production():
+    result = _manage(
+        "sendtestemail",
+        "someone@example.com",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "someone@example.com" in result.stdout
