@@ -1,0 +1,185 @@
+"""SQL queries per request for each main page and htmx action, counted through the whole middleware stack.
+
+Requests go through Django's test client, in-process, against whatever database the
+settings point at (a bench database, or the test database in tests/test_bench_queries.py).
+Each request is made twice and the second one is counted: a long-running worker's steady
+state. Writes leave the data as they found it (the comment posted is deleted again).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, Item
+from bench.seed import SECTION, email, target_item_index
+from roadmaps.models import Comment, Roadmap, RoadmapItem, month_start
+from transition.accounts.models import Notification, Share, User
+
+ENDPOINTS: tuple[str, ...] = (
+    "healthz",
+    "questionnaire",
+    "autosave",
+    "results",
+    "roadmap",
+    "status",
+    "dashboard",
+    "comment",
+)
+LABELS = {
+    "healthz": "/healthz (floor)",
+    "questionnaire": "questionnaire section",
+    "autosave": "answer autosave (htmx)",
+    "results": "results page",
+    "roadmap": "roadmap page",
+    "status": "item status (htmx)",
+    "dashboard": "manager dashboard, 20 reports",
+    "comment": "comment post (htmx)",
+}
+HTMX = {"HX-Request": "true"}
+COMMENT_BODY = "Bench comment: what would make this count as done?"
+
+
+@dataclass(frozen=True)
+class Actors:
+    """Who the benchmark acts as for one subject engineer, and what they act on."""
+
+    engineer: User
+    manager: User
+    mentor: User
+    in_progress: Assessment
+    finished: Assessment
+    roadmap: Roadmap
+    item: RoadmapItem
+    answer_item: Item
+
+    @property
+    def section_url(self) -> str:
+        return reverse("assessments:section", args=[self.in_progress.pk, SECTION])
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {
+            "healthz": reverse("healthz"),
+            "questionnaire": self.section_url,
+            "autosave": self.section_url,
+            "results": reverse("assessments:results", args=[self.finished.pk]),
+            "roadmap": reverse("roadmaps:detail", args=[self.roadmap.pk]),
+            "status": reverse("roadmaps:item_update", args=[self.roadmap.pk, self.item.pk]),
+            "dashboard": reverse("team:dashboard"),
+            "comment": reverse("roadmaps:comment_create", args=[self.roadmap.pk]),
+        }
+
+
+def actors(prefix: str = "bench", subject: int = 0) -> Actors:
+    engineer = User.objects.get(email=email(prefix, "engineer", subject))
+    shares = Share.objects.filter(engineer=engineer, status=Share.Status.ACTIVE).select_related("person")
+    people = {s.relation: s.person for s in shares if s.person is not None}
+    mine = Assessment.objects.filter(owner=engineer)
+    roadmap = Roadmap.objects.get(owner=engineer)
+    items = list(roadmap.items.all())
+    return Actors(
+        engineer=engineer,
+        manager=people[Share.Relation.MANAGER],
+        mentor=people[Share.Relation.MENTOR],
+        in_progress=mine.get(status=Assessment.Status.IN_PROGRESS),
+        finished=mine.filter(status=Assessment.Status.FINISHED).latest("finished_at"),
+        roadmap=roadmap,
+        item=items[target_item_index(items, month_start(timezone.localdate()))],
+        answer_item=Item.objects.filter(competency__slug=SECTION, retired=False).order_by("position").first(),  # type: ignore[arg-type]
+    )
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _count(client: Client, method: str, url: str, data: dict | None, headers: dict[str, str]) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        if method == "POST":
+            response = client.post(url, data or {}, headers=headers)
+        else:
+            response = client.get(url, headers=headers)
+    return len(captured), response.status_code
+
+
+def measure(a: Actors, cpu_ms: dict[str, float] | None = None, cpu_repeat: int = 20) -> dict[str, int]:
+    """Queries per request, by endpoint. Raises if a request does not answer 200.
+
+    Given ``cpu_ms``, each request is also made ``cpu_repeat`` more times and the process CPU
+    time per request goes into it: a number that other load on the machine disturbs far
+    less than wall-clock time.
+    """
+    urls = a.urls
+    engineer, manager, mentor, anonymous = _client(a.engineer), _client(a.manager), _client(a.mentor), _client(None)
+    field = f"item-{a.answer_item.slug}"
+    current = a.in_progress.answers.get(item=a.answer_item).choice
+    other = (current + 1) % len(a.answer_item.options)
+    autosave_headers = {
+        **HTMX,
+        "HX-Trigger-Name": field,
+        "HX-Current-URL": f"http://testserver{urls['autosave']}",
+    }
+    status_was = a.item.status
+    before = timezone.now() - datetime.timedelta(seconds=1)
+
+    # The last payload of each is the one counted; with cpu_repeat they are cycled through.
+    plan: list[tuple[str, Client, str, list[dict | None], dict[str, str]]] = [
+        ("healthz", anonymous, "GET", [None, None], {}),
+        ("questionnaire", engineer, "GET", [None, None], {}),
+        ("autosave", engineer, "POST", [{field: other}, {field: current}], autosave_headers),
+        ("results", engineer, "GET", [None, None], {}),
+        ("roadmap", engineer, "GET", [None, None], {}),
+        ("status", engineer, "POST", [{"status": "doing"}, {"status": "done"}], HTMX),
+        ("dashboard", manager, "GET", [None, None], {}),
+        ("comment", mentor, "POST", [{"body": COMMENT_BODY, "item": a.item.pk}] * 2, HTMX),
+    ]
+    counts: dict[str, int] = {}
+    try:
+        for name, client, method, payloads, headers in plan:
+            for payload in payloads:
+                count, status = _count(client, method, urls[name], payload, headers)
+                if status != 200:
+                    raise AssertionError(f"{name}: {method} {urls[name]} answered {status}, not 200")
+            counts[name] = count
+            if cpu_ms is not None:
+                started = time.process_time()
+                for n in range(cpu_repeat):
+                    payload = payloads[n % len(payloads)]
+                    if method == "POST":
+                        client.post(urls[name], payload or {}, headers=headers)
+                    else:
+                        client.get(urls[name], headers=headers)
+                cpu_ms[name] = round(1000 * (time.process_time() - started) / cpu_repeat, 2)
+    finally:
+        # Leave the data as it was, so the numbers are the same on every run.
+        RoadmapItem.objects.filter(pk=a.item.pk).update(status=status_was, done_on=a.item.done_on)
+        Comment.objects.filter(roadmap=a.roadmap, author=a.mentor, body=COMMENT_BODY, created_at__gte=before).delete()
+        Notification.objects.filter(recipient=a.engineer, actor=a.mentor, created_at__gte=before).delete()
+    return counts
+
+
+def measure_subjects(prefix: str = "bench", subjects: int = 3, cpu: bool = False) -> dict[str, list]:
+    """The counts for several subjects, whose data differ in size: a count that varies is an N+1.
+
+    With ``cpu``, also ``cpu_ms``: the process CPU time per request for the first subject.
+    """
+    found: dict[str, list] = {name: [] for name in ENDPOINTS}
+    cpu_ms: dict[str, float] = {}
+    for subject in range(subjects):
+        counts = measure(actors(prefix, subject), cpu_ms if cpu and subject == 0 else None)
+        for name, count in counts.items():
+            found[name].append(count)
+    if cpu:
+        found["cpu_ms"] = [cpu_ms]
+    return found
