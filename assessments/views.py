@@ -117,7 +117,7 @@ def _questionnaire_page(
         except services.AssessmentError as exc:
             context = {"q": q, "field": field, "error": str(exc), "oob": True}
             return render(request, FIELD_STATUS, context, status=400)
-        q = questionnaire(assessment)
+        q = questionnaire(assessment, after_save=q)
         # In the full questionnaire the section's count in the side navigation changes too.
         s = q.section(sections[0].competency.slug) if len(sections) == 1 else None
         return render(request, FIELD_STATUS, {"q": q, "field": field, "oob": True, "s": s})
