@@ -218,26 +218,43 @@ def _exact_levels(framework: Framework, levels: Mapping[str, float]) -> dict[str
     return {c.slug: exact.get(c.slug, Fraction(0)) for c in framework.competencies}
 
 
+_REQUIREMENTS: dict[int, tuple[Role, tuple[tuple[str, int, Fraction], ...], Fraction]] = {}
+
+
+def _requirements(role: Role) -> tuple[tuple[tuple[str, int, Fraction], ...], Fraction]:
+    """A role's requirements as exact numbers, worked out once per role object.
+
+    Keyed by the object's id; the entry keeps the object alive, so the id cannot be reused.
+    """
+    cached = _REQUIREMENTS.get(id(role))
+    if cached is None or cached[0] is not role:
+        if len(_REQUIREMENTS) > 64:  # tests build many frameworks; a process serves one
+            _REQUIREMENTS.clear()
+        table = tuple((slug, req.level, _exact(req.weight)) for slug, req in role.requirements.items())
+        cached = (role, table, sum((weight * level for _, level, weight in table), Fraction(0)))
+        _REQUIREMENTS[id(role)] = cached
+    return cached[1], cached[2]
+
+
 def _readiness_and_gaps(role: Role, levels: dict[str, Fraction]) -> tuple[float, tuple[Gap, ...]]:
-    needed = Fraction(0)
+    table, needed = _requirements(role)
     missing = Fraction(0)
     gaps: list[Gap] = []
-    for slug, current in levels.items():
-        requirement = role.requirements[slug]
-        weight = _exact(requirement.weight)
-        gap = max(Fraction(0), requirement.level - current)
-        needed += weight * requirement.level
+    for slug, level, weight in table:
+        current = levels[slug]
+        if current >= level:
+            continue
+        gap = level - current
         missing += weight * gap
-        if gap > 0:
-            gaps.append(
-                Gap(
-                    competency=slug,
-                    required=requirement.level,
-                    current=_round(current, 2),
-                    gap=_round(gap, 2),
-                    priority=_round(weight * gap, 2),
-                )
+        gaps.append(
+            Gap(
+                competency=slug,
+                required=level,
+                current=_round(current, 2),
+                gap=_round(gap, 2),
+                priority=_round(weight * gap, 2),
             )
+        )
     readiness = Fraction(100) if needed == 0 else 100 * (1 - missing / needed)
     readiness = min(Fraction(100), max(Fraction(0), readiness))
     # Ordered on the shown priority, so the tie rule (slug) can be checked from the output.
