@@ -9,42 +9,9 @@ from django.utils import timezone
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, month_start
 
 
-@dataclass
-class MonthView:
-    number: int
-    date: datetime.date
-    items: list[RoadmapItem] = field(default_factory=list)
-    is_current: bool = False
-    is_past: bool = False
+class _Progress:
+    """Done out of the items that count: a skipped item is neither done nor owed."""
 
-    @property
-    def counted(self) -> list[RoadmapItem]:
-        return [i for i in self.items if i.status != RoadmapItem.Status.SKIPPED]
-
-    @property
-    def done(self) -> int:
-        return sum(1 for i in self.counted if i.status == RoadmapItem.Status.DONE)
-
-    @property
-    def total(self) -> int:
-        return len(self.counted)
-
-    @property
-    def hours(self) -> int:
-        return sum(i.hours for i in self.counted)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-@dataclass
-class RoadmapView:
-    roadmap: Roadmap
-    months: list[MonthView]
-    earlier: list[RoadmapItem]
-    focus: list[RoadmapItem]
-    overdue: list[RoadmapItem]
     items: list[RoadmapItem]
 
     @property
@@ -62,6 +29,29 @@ class RoadmapView:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class MonthView(_Progress):
+    number: int
+    date: datetime.date
+    items: list[RoadmapItem] = field(default_factory=list)
+    is_current: bool = False
+    is_past: bool = False
+
+    @property
+    def hours(self) -> int:
+        return sum(i.hours for i in self.counted)
+
+
+@dataclass
+class RoadmapView(_Progress):
+    roadmap: Roadmap
+    months: list[MonthView]
+    earlier: list[RoadmapItem]
+    focus: list[RoadmapItem]
+    overdue: list[RoadmapItem]
+    items: list[RoadmapItem]
 
     @property
     def hours_done(self) -> int:

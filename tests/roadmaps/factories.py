@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assessments import services as assessment_services
+from assessments.content import COMPETENCY_SLUGS
 from assessments.models import Assessment, Competency, Role
 from roadmaps import services
 from roadmaps.models import Roadmap
@@ -17,32 +18,7 @@ from transition.accounts.models import User
 
 ROLE = "ai-architect"
 # Every competency at the required level or above: little or nothing to plan.
-NEARLY_READY = dict.fromkeys(
-    [
-        "systems-thinking",
-        "evaluation-literacy",
-        "probabilistic-systems",
-        "ai-solution-design",
-        "ai-operations",
-        "ai-unit-economics",
-        "prompt-architecture",
-        "ai-governance",
-        "agentic-workflows",
-        "software-architecture",
-        "decision-making",
-        "stakeholder-communication",
-        "user-research",
-        "product-prioritization",
-        "saying-no",
-        "rapid-prototyping",
-        "ai-tool-adoption",
-        "mentoring",
-        "cross-functional-leadership",
-        "learning-agility",
-        "leading-without-title",
-    ],
-    4,
-)
+NEARLY_READY = dict.fromkeys(COMPETENCY_SLUGS, 4)
 
 
 def finished_assessment(
