@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, month_start
 
@@ -60,6 +62,15 @@ class RoadmapView(_Progress):
     @property
     def hours_total(self) -> int:
         return sum(i.hours for i in self.counted)
+
+    @functools.cached_property
+    def month_choices(self) -> list[tuple[int, datetime.date, str]]:
+        """The months an item can move to, labelled once per page rather than once per item."""
+        return [
+            (m.number, m.date, f"Month {m.number} · {date_format(m.date, 'F Y')}")
+            for m in self.months
+            if m.number <= self.roadmap.months
+        ]
 
     def month_of(self, item: RoadmapItem) -> MonthView | None:
         return next((m for m in self.months if m.date == item.month), None)
