@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from assessments import content, scoring
 from assessments.models import Answer, Assessment, Competency, Item, Rating, Role
-from transition.accounts.models import User
+from transition.accounts.models import Share, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -77,3 +79,24 @@ class RatingFactory(factory.django.DjangoModelFactory):
     assessment = factory.SubFactory(AssessmentFactory, quick=True)
     competency = factory.LazyFunction(lambda: Competency.objects.first())
     level = 0
+
+
+class ShareFactory(factory.django.DjangoModelFactory):
+    """A share as it stands after the invitation was accepted; Traits for the other states."""
+
+    class Meta:
+        model = Share
+
+    engineer = factory.SubFactory(UserFactory)
+    person = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda share: share.person.email)
+    relation = Share.Relation.MENTOR
+    status = Share.Status.ACTIVE
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    accepted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        manager = factory.Trait(relation=Share.Relation.MANAGER)
+        revoked = factory.Trait(status=Share.Status.REVOKED, ended_at=factory.LazyFunction(timezone.now))
+        left = factory.Trait(status=Share.Status.LEFT, ended_at=factory.LazyFunction(timezone.now))
+        pending = factory.Trait(status=Share.Status.PENDING, accepted_at=None)

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from roadmaps.models import RoadmapItem
-from tests.factories import UserFactory
+from tests.factories import ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
-from transition.accounts.models import Share
 
 pytestmark = pytest.mark.usefixtures("framework_db")
 
@@ -34,10 +32,8 @@ def test_home_shows_roadmap_progress_and_this_months_focus(client):
 def test_home_lists_only_active_shares_with_me(client):
     me = UserFactory()
     active, revoked = UserFactory(name="Active Person"), UserFactory(name="Revoked Person")
-    for engineer, status in ((active, "active"), (revoked, "revoked")):
-        Share.objects.create(
-            engineer=engineer, person=me, email=me.email, relation="mentor", status=status, expires_at=timezone.now()
-        )
+    ShareFactory(engineer=active, person=me)
+    ShareFactory(engineer=revoked, person=me, revoked=True)
     client.force_login(me)
     body = client.get(reverse("home")).content.decode()
     assert "Active Person" in body

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, Competency, Item
 from roadmaps.models import Comment, EvidenceLink, Roadmap
-from tests.factories import UserFactory
+from tests.factories import ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import share_invite
@@ -35,18 +34,6 @@ class World:
     pending_token: str
     notification: Notification
     people: dict[str, User]
-
-
-def _share(engineer: User, person: User, relation: str, status: str = Share.Status.ACTIVE, **extra) -> Share:
-    return Share.objects.create(
-        engineer=engineer,
-        person=person,
-        email=person.email,
-        relation=relation,
-        status=status,
-        expires_at=timezone.now(),
-        **extra,
-    )
 
 
 def build_world() -> World:
@@ -73,13 +60,13 @@ def build_world() -> World:
         "revoked_manager": UserFactory(name="Revoked Manager"),
         "revoked_mentor": UserFactory(name="Revoked Mentor"),
     }
-    manager_share = _share(owner, people["manager"], Share.Relation.MANAGER)
-    _share(owner, people["mentor"], Share.Relation.MENTOR)
-    _share(owner, people["revoked_manager"], Share.Relation.MANAGER, status=Share.Status.REVOKED)
-    _share(owner, people["revoked_mentor"], Share.Relation.MENTOR, status=Share.Status.REVOKED)
+    manager_share = ShareFactory(engineer=owner, person=people["manager"], manager=True)
+    ShareFactory(engineer=owner, person=people["mentor"])
+    ShareFactory(engineer=owner, person=people["revoked_manager"], manager=True, revoked=True)
+    ShareFactory(engineer=owner, person=people["revoked_mentor"], revoked=True)
     roadmap_for(people["other_engineer"])
-    _share(people["other_engineer"], people["other_manager"], Share.Relation.MANAGER)
-    _share(people["other_engineer"], people["other_mentor"], Share.Relation.MENTOR)
+    ShareFactory(engineer=people["other_engineer"], person=people["other_manager"], manager=True)
+    ShareFactory(engineer=people["other_engineer"], person=people["other_mentor"])
     _, pending_token = share_invite(engineer=owner, email="invitee@example.com", relation=Share.Relation.MENTOR)
 
     comment = Comment.objects.create(roadmap=roadmap, item=first, author=owner, body=f"comment {COMMENT_MARKER}")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, Competency, Evidence, Role
 from roadmaps import services as roadmap_services
 from roadmaps.models import Roadmap
-from tests.factories import UserFactory
+from tests.factories import ShareFactory, UserFactory
 from transition.accounts.models import Share, User
 
 
@@ -23,17 +21,14 @@ def share(
     status: str = Share.Status.ACTIVE,
 ) -> Share:
     """A share as it stands after the invitation was accepted (or later revoked)."""
-    now = timezone.now()
-    return Share.objects.create(
+    ended = status in (Share.Status.REVOKED, Share.Status.LEFT)
+    return ShareFactory(
         engineer=engineer,
         person=person,
-        email=person.email,
         relation=relation,
         include_private=include_private,
         status=status,
-        expires_at=now + timedelta(days=7),
-        accepted_at=now,
-        ended_at=now if status in (Share.Status.REVOKED, Share.Status.LEFT) else None,
+        ended_at=timezone.now() if ended else None,
     )
 
 

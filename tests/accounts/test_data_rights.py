@@ -12,24 +12,13 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.models import Answer, Assessment, Competency, Evidence, Item, ManagerRating, Rating
 from roadmaps.models import Comment, EvidenceLink, RoadmapItem
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import DigestSent, Notification, Share, User
 
 pytestmark = pytest.mark.usefixtures("framework_db")
 
 MARK = "private-marker-7f3a"
-
-
-def _share(engineer, person, relation):
-    return Share.objects.create(
-        engineer=engineer,
-        person=person,
-        email=person.email,
-        relation=relation,
-        status="active",
-        expires_at=timezone.now(),
-    )
 
 
 @pytest.fixture
@@ -46,9 +35,9 @@ def world():
     first.save()
     EvidenceLink.objects.create(item=first, url="https://example.com/proof")
     manager, mentor, mentee = UserFactory(), UserFactory(), UserFactory()
-    _share(engineer, manager, Share.Relation.MANAGER)
-    _share(engineer, mentor, Share.Relation.MENTOR)
-    _share(mentee, engineer, Share.Relation.MENTOR)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
+    ShareFactory(engineer=engineer, person=mentor)
+    ShareFactory(engineer=mentee, person=engineer)
     mentee_roadmap = roadmap_for(mentee)
     root = Comment.objects.create(roadmap=roadmap, author=mentor, body="mentor says")
     Comment.objects.create(roadmap=roadmap, author=engineer, body=f"reply {MARK}", parent=root)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Share
 
@@ -27,15 +26,8 @@ def people():
     engineer = UserFactory(name="Erin Engineer")
     roadmap = roadmap_for(engineer, levels={"mentoring": 1})
     mentor, manager = UserFactory(name="Mo Mentor"), UserFactory(name="Max Manager")
-    for person, relation in ((mentor, Share.Relation.MENTOR), (manager, Share.Relation.MANAGER)):
-        Share.objects.create(
-            engineer=engineer,
-            person=person,
-            email=person.email,
-            relation=relation,
-            status="active",
-            expires_at=timezone.now(),
-        )
+    ShareFactory(engineer=engineer, person=mentor)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
     return {"engineer": engineer, "mentor": mentor, "manager": manager, "roadmap": roadmap}
 
 

@@ -3,27 +3,15 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from roadmaps.models import Comment
-from tests.factories import UserFactory
+from tests.factories import ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
-from transition.accounts.models import Notification, Share
+from transition.accounts.models import Notification
 
 pytestmark = pytest.mark.usefixtures("framework_db")
 
 HTMX = {"HX-Request": "true"}
-
-
-def _share(engineer, person, relation, status=Share.Status.ACTIVE):
-    return Share.objects.create(
-        engineer=engineer,
-        person=person,
-        email=person.email,
-        relation=relation,
-        status=status,
-        expires_at=timezone.now(),
-    )
 
 
 @pytest.fixture
@@ -34,7 +22,7 @@ def roadmap():
 @pytest.fixture
 def mentor(roadmap):
     person = UserFactory(name="Mina Mentor")
-    _share(roadmap.owner, person, Share.Relation.MENTOR)
+    ShareFactory(engineer=roadmap.owner, person=person)
     return person
 
 
@@ -100,11 +88,11 @@ def test_the_engineer_sees_comments_on_their_roadmap_page(client, roadmap, mento
 def test_people_without_a_mentor_share_cannot_comment(client, roadmap, who):
     person = UserFactory()
     if who == "manager":
-        _share(roadmap.owner, person, Share.Relation.MANAGER)
+        ShareFactory(engineer=roadmap.owner, person=person, manager=True)
     elif who == "revoked_mentor":
-        _share(roadmap.owner, person, Share.Relation.MENTOR, status=Share.Status.REVOKED)
+        ShareFactory(engineer=roadmap.owner, person=person, revoked=True)
     elif who == "pending_mentor":
-        _share(roadmap.owner, person, Share.Relation.MENTOR, status=Share.Status.PENDING)
+        ShareFactory(engineer=roadmap.owner, person=person, pending=True)
     client.force_login(person)
     assert _post(client, roadmap, body="Hello").status_code == 404
     assert not Comment.objects.exists()

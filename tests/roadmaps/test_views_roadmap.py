@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from roadmaps import services
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start
-from tests.factories import AssessmentFactory, UserFactory
+from tests.factories import AssessmentFactory, ShareFactory, UserFactory
 from tests.roadmaps.conftest import HTMX, find, parse, text
 from tests.roadmaps.factories import NEARLY_READY, finished_assessment, roadmap_for
-from transition.accounts.models import Share
 
 NEW = reverse("roadmaps:new")
 
@@ -346,14 +345,7 @@ def test_other_engineer_gets_404_for_roadmap(client, roadmap, method, name, who)
     services.item_link_add(item=roadmap.items.first(), url="https://example.com/evidence")
     other = roadmap_for().owner  # has a roadmap of their own
     if who != "stranger":
-        Share.objects.create(
-            engineer=roadmap.owner,
-            person=other,
-            email=other.email,
-            relation=who,
-            status=Share.Status.ACTIVE,
-            expires_at=timezone.now(),
-        )
+        ShareFactory(engineer=roadmap.owner, person=other, relation=who)
     before = _state(roadmap)
     client.force_login(other)
 
