@@ -41,7 +41,10 @@ class ManagerView:
         return content.LEVEL_NAMES[self.level]
 
 
-def results_context(assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True) -> dict:
+def results_context(
+    assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True, role_view_only: bool = False
+) -> dict:
+    """Everything the results page shows; `role_view_only` for the htmx role switch, which redraws only that part."""
     framework = content.get_framework()
     result = scoring.Result.model_validate(assessment.result)
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
@@ -105,9 +108,11 @@ def results_context(assessment: Assessment, role_slug: str | None = None, *, man
             for f in result.role_fit
         ],
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered],
-        "scenarios": _scenario_review(assessment, framework),
+        "scenarios": [] if role_view_only else _scenario_review(assessment, framework),
         "level_names": content.LEVEL_NAMES,
-        "manager_ratings": _manager_ratings(assessment, framework, result) if manager_ratings else [],
+        "manager_ratings": _manager_ratings(assessment, framework, result)
+        if manager_ratings and not role_view_only
+        else [],
     }
 
 

@@ -238,10 +238,13 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         messages.info(request, "Finish the assessment to see your results.")
         return redirect("assessments:review", pk=pk)
     template = "assessments/results.html"
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    role_view_only = bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    context = results.results_context(assessment, request.GET.get("role"), role_view_only=role_view_only)
+    if role_view_only:
         template += "#role_view"
-    context = results.results_context(assessment, request.GET.get("role"))
-    context["roadmap"] = Roadmap.objects.filter(owner=request.user).only("pk").first()
+    else:
+        # The roadmap link sits outside the role view, so the role switch does not need it.
+        context["roadmap"] = Roadmap.objects.filter(owner=request.user).only("pk").first()
     return render(request, template, context)
 
 
