@@ -171,9 +171,21 @@ def questionnaire(assessment: Assessment, *, after_save: Questionnaire | None = 
     return Questionnaire(assessment=assessment, sections=sections, choices=choices)
 
 
+def latest_finished_assessment(user) -> Assessment | None:
+    return (
+        Assessment.objects.filter(owner=user, status=Assessment.Status.FINISHED)
+        .select_related("role")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
 def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:
     """The engineer's assessment in progress (if any) and their latest finished one."""
-    mine = Assessment.objects.filter(owner=user).select_related("role")
-    in_progress = mine.filter(status=Assessment.Status.IN_PROGRESS).order_by("-created_at", "-pk").first()
-    finished = mine.filter(status=Assessment.Status.FINISHED).order_by("-finished_at", "-pk").first()
-    return in_progress, finished
+    in_progress = (
+        Assessment.objects.filter(owner=user, status=Assessment.Status.IN_PROGRESS)
+        .select_related("role")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return in_progress, latest_finished_assessment(user)

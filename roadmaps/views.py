@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from assessments.models import Assessment
+from assessments.selectors import latest_finished_assessment
 from roadmaps import exports, services
 from roadmaps.comments import attach_threads
 from roadmaps.forms import PlanSettingsForm
@@ -19,14 +20,6 @@ from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
 from roadmaps.selectors import roadmap_view
 from transition.http import AuthenticatedHttpRequest
-
-
-def _latest_finished(request: AuthenticatedHttpRequest) -> Assessment | None:
-    return (
-        Assessment.objects.filter(owner=request.user, status=Assessment.Status.FINISHED)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
 
 
 def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
@@ -38,7 +31,7 @@ def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
         if assessment is None:
             raise Http404("No such assessment.")
         return assessment
-    return _latest_finished(request)
+    return latest_finished_assessment(request.user)
 
 
 def _is_partial(request: AuthenticatedHttpRequest) -> bool:
@@ -50,7 +43,7 @@ def roadmap_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roadmap = Roadmap.objects.filter(owner=request.user).first()
     if roadmap is not None:
         return redirect("roadmaps:detail", pk=roadmap.pk)
-    if _latest_finished(request) is not None:
+    if latest_finished_assessment(request.user) is not None:
         return redirect("roadmaps:new")
     return render(request, "roadmaps/empty.html")
 
@@ -82,7 +75,7 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "roadmaps/new.html"
     if _is_partial(request):
         template += "#preview"
-    context = {"form": form, "plan": plan, "assessment": assessment, "start": services._this_month()}
+    context = {"form": form, "plan": plan, "assessment": assessment}
     return render(request, template, context, status=400 if form.errors else 200)
 
 
