@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch
 
@@ -97,7 +97,7 @@ def answers_of(assessment: Assessment) -> scoring.Answers:
 @dataclass(frozen=True)
 class Section:
     competency: Competency
-    items: list[Item]
+    items: tuple[Item, ...]
     answered: int
     rating: int | None
     evidence: str
@@ -137,25 +137,63 @@ class Questionnaire:
     def first_open_section(self) -> Section:
         return next((s for s in self.sections if not s.complete), self.sections[0])
 
+    def with_saved(
+        self,
+        *,
+        item: Item | None = None,
+        choice: int = 0,
+        competency: Competency | None = None,
+        level: int | None = None,
+    ) -> Questionnaire:
+        """The same questionnaire after one answer or rating was saved, without reading it all again."""
+        choices = {**self.choices, item.pk: choice} if item is not None else self.choices
+        sections = [
+            replace(
+                s,
+                answered=sum(1 for i in s.items if i.pk in choices),
+                rating=level if competency is not None and s.competency.pk == competency.pk else s.rating,
+            )
+            for s in self.sections
+        ]
+        return replace(self, sections=sections, choices=choices)
 
-def questionnaire(assessment: Assessment, *, after_save: Questionnaire | None = None) -> Questionnaire:
-    """Read the questionnaire and the answers given so far.
 
-    After an autosave only the answers can have changed, so the competencies and
-    items read for the same request are reused: two queries instead of five.
+# The questionnaire's competencies and their current items, by the version row's (pk, loaded_at).
+# They change only when load_framework runs, which moves loaded_at on every load, so one small query
+# per request tells every worker process whether what it read earlier still holds.
+_structure: tuple[tuple | None, tuple[tuple[Competency, tuple[Item, ...]], ...]] = (None, ())
+
+
+def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...]], ...]:
+    """Every competency, in order, with its current items: read from the database once per framework load.
+
+    The instances are shared between requests of this process: treat them as read-only.
     """
-    if after_save is None:
-        structure = [
-            (comp, list(comp.items.all()))
+    global _structure
+    key = FrameworkVersion.objects.order_by("-loaded_at", "-pk").values_list("pk", "loaded_at").first()
+    cached_key, structure = _structure
+    if key is None or key != cached_key:
+        structure = tuple(
+            (comp, tuple(comp.items.all()))
             for comp in Competency.objects.prefetch_related(
                 Prefetch("items", queryset=Item.objects.filter(retired=False).order_by("position"))
             )
-        ]
-        evidence = dict(assessment.evidence.values_list("competency_id", "text"))
-    else:
-        structure = [(s.competency, s.items) for s in after_save.sections]
-        # Evidence is shown from the field itself after an autosave; the counts do not depend on it.
-        evidence = {s.competency.pk: s.evidence for s in after_save.sections}
+        )
+        _structure = (key, structure)
+    return structure
+
+
+def forget_questionnaire_structure() -> None:
+    global _structure
+    _structure = (None, ())
+
+
+def questionnaire(assessment: Assessment, *, evidence: bool = True) -> Questionnaire:
+    """Read the questionnaire and the answers given so far: four queries, or three without ``evidence``.
+
+    The competencies and items come from this process's copy (``questionnaire_structure``).
+    """
+    texts = dict(assessment.evidence.values_list("competency_id", "text")) if evidence else {}
     choices = dict(assessment.answers.values_list("item_id", "choice"))
     ratings = dict(assessment.ratings.values_list("competency_id", "level"))
     sections = [
@@ -164,9 +202,9 @@ def questionnaire(assessment: Assessment, *, after_save: Questionnaire | None = 
             items=items,
             answered=sum(1 for item in items if item.pk in choices),
             rating=ratings.get(comp.pk),
-            evidence=evidence.get(comp.pk, ""),
+            evidence=texts.get(comp.pk, ""),
         )
-        for comp, items in structure
+        for comp, items in questionnaire_structure()
     ]
     return Questionnaire(assessment=assessment, sections=sections, choices=choices)
 

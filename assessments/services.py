@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from assessments.models import (
     Requirement,
     Role,
 )
-from assessments.selectors import answers_of
+from assessments.selectors import answers_of, forget_questionnaire_structure
 from transition.accounts.models import User
 
 
@@ -207,6 +207,10 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
     _remove_missing(
         Action.objects.exclude(slug__in=[a.slug for a in framework.actions]).filter(retired=False), report, "action"
     )
+    # Every load moves loaded_at, even one that changed nothing: it is what tells each running process
+    # that its copy of the questionnaire's structure (selectors.questionnaire_structure) must be read again.
+    FrameworkVersion.objects.filter(version=framework.version).update(loaded_at=timezone.now())
+    forget_questionnaire_structure()
     return report
 
 
@@ -230,14 +234,18 @@ class AssessmentError(ValueError):
 
 
 def _upsert_one(model, lookup: dict, values: dict):
-    # Two tabs answering at once may both try to insert; the loser updates instead.
-    try:
-        with transaction.atomic():
-            obj, _ = model.objects.update_or_create(**lookup, defaults=values)
-            return obj
-    except IntegrityError:
-        model.objects.filter(**lookup).update(**values)
-        return model.objects.get(**lookup)
+    """Insert or update one row by its unique ``lookup`` in a single statement (INSERT … ON CONFLICT).
+
+    Two tabs answering at once cannot collide: the database settles it, the later write wins.
+    """
+    stamp = next(f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False))
+    (obj,) = model.objects.bulk_create(
+        [model(**lookup, **values)],
+        update_conflicts=True,
+        unique_fields=list(lookup),
+        update_fields=[*values, stamp],
+    )
+    return obj
 
 
 def _check_open(assessment: Assessment) -> None:

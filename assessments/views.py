@@ -49,8 +49,11 @@ def assessment_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("assessments:section", pk=pk, slug=slug)
 
 
-def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section], name: str, value: str) -> None:
-    """Save one form field; raise AssessmentError with a message for the person."""
+def _save_field(
+    assessment: Assessment, q: Questionnaire, sections: list[Section], name: str, value: str
+) -> Questionnaire:
+    """Save one form field and return the questionnaire as it now stands; raise AssessmentError
+    with a message for the person."""
     kind, _, slug = name.partition("-")
     # Each mode's page shows one kind of answer. A question answered through the quick page (or a
     # rating through a section) would be invisible there, yet items outrank ratings in the score.
@@ -64,7 +67,7 @@ def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section
         except ValueError:
             raise services.AssessmentError("Choose one of the options given.") from None
         services.answer_save(assessment=assessment, item=item, choice=choice)
-        return
+        return q.with_saved(item=item, choice=choice)
     section = next((s for s in sections if s.competency.slug == slug), None)
     if section is None:
         raise services.AssessmentError("That competency is not part of this page.")
@@ -74,10 +77,11 @@ def _save_field(assessment: Assessment, q: Questionnaire, sections: list[Section
         except ValueError:
             raise services.AssessmentError("Choose a level from 0 to 4.") from None
         services.rating_save(assessment=assessment, competency=section.competency, level=level)
-    elif kind == "evidence":
+        return q.with_saved(competency=section.competency, level=level)
+    if kind == "evidence":
         services.evidence_save(assessment=assessment, competency=section.competency, text=value)
-    else:
-        raise services.AssessmentError("That field is not part of this page.")
+        return q
+    raise services.AssessmentError("That field is not part of this page.")
 
 
 def _save_page(
@@ -113,11 +117,11 @@ def _questionnaire_page(
         # One answer per request: only the field that changed is saved, so two tabs never overwrite each other.
         field = request.htmx.trigger_name or ""
         try:
-            _save_field(assessment, q, sections, field, request.POST.get(field, ""))
+            # Only this answer changed: the counts are updated in memory, not read again.
+            q = _save_field(assessment, q, sections, field, request.POST.get(field, ""))
         except services.AssessmentError as exc:
             context = {"q": q, "field": field, "error": str(exc), "oob": True}
             return render(request, FIELD_STATUS, context, status=400)
-        q = questionnaire(assessment, after_save=q)
         # In the full questionnaire the section's count in the side navigation changes too.
         s = q.section(sections[0].competency.slug) if len(sections) == 1 else None
         return render(request, FIELD_STATUS, {"q": q, "field": field, "oob": True, "s": s})
@@ -171,7 +175,8 @@ def assessment_section(request: AuthenticatedHttpRequest, pk: int, slug: str) ->
         return redirect("assessments:quick", pk=pk)
     if assessment.is_finished and request.method == "GET":
         return redirect("assessments:results", pk=pk)
-    q = questionnaire(assessment)
+    # An htmx autosave answers with counts only, never the evidence texts.
+    q = questionnaire(assessment, evidence=not (request.method == "POST" and request.htmx))
     section = q.section(slug)
     if section is None:
         raise Http404("No such section.")
@@ -200,7 +205,7 @@ def assessment_quick(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect("assessments:resume", pk=pk)
     if assessment.is_finished and request.method == "GET":
         return redirect("assessments:results", pk=pk)
-    q = questionnaire(assessment)
+    q = questionnaire(assessment, evidence=not (request.method == "POST" and request.htmx))
     return _questionnaire_page(
         request,
         assessment,

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError
-from django.db.models import QuerySet
 
 from assessments import content, services
 from assessments.models import Answer, Assessment, Competency, Evidence, Item, Rating, Role
@@ -178,23 +176,29 @@ def test_evidence_over_the_limit_is_refused(engineer):
     assert not assessment.evidence.exists()
 
 
-def test_an_answer_inserted_by_another_tab_meanwhile_is_updated_not_duplicated(engineer, monkeypatch):
-    # The race: both tabs looked and found no answer; the other tab's insert committed first,
-    # so ours hits the unique constraint.
+def test_an_answer_another_tab_inserted_is_updated_in_one_statement(engineer, django_assert_num_queries):
+    # One INSERT … ON CONFLICT DO UPDATE: there is no moment between looking and writing in which
+    # another tab's insert could slip in, and the later write wins.
     assessment = AssessmentFactory(owner=engineer)
     item = _item()
-    AnswerFactory(assessment=assessment, item=item, choice=0)
-    real = QuerySet.update_or_create
-
-    def racing(self, **kwargs):
-        if self.model is Answer:
-            raise IntegrityError("UNIQUE constraint failed: answer_one_per_item")
-        return real(self, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "update_or_create", racing)
-    answer = services.answer_save(assessment=assessment, item=item, choice=3)
+    first = AnswerFactory(assessment=assessment, item=item, choice=0)
+    with django_assert_num_queries(1):
+        answer = services.answer_save(assessment=assessment, item=item, choice=3)
     assert answer.choice == 3
-    assert list(assessment.answers.values_list("choice", flat=True)) == [3]
+    assert list(assessment.answers.values_list("pk", "choice")) == [(first.pk, 3)]
+    assert Answer.objects.get(pk=first.pk).answered_at > first.answered_at
+
+
+def test_ratings_and_evidence_are_upserted_the_same_way(engineer, django_assert_num_queries):
+    assessment = AssessmentFactory(owner=engineer, mode=Assessment.Mode.QUICK)
+    comp = Competency.objects.first()
+    services.rating_save(assessment=assessment, competency=comp, level=1)
+    services.evidence_save(assessment=assessment, competency=comp, text="first")
+    with django_assert_num_queries(2):
+        services.rating_save(assessment=assessment, competency=comp, level=4)
+        services.evidence_save(assessment=assessment, competency=comp, text="second")
+    assert list(assessment.ratings.values_list("level", flat=True)) == [4]
+    assert list(assessment.evidence.values_list("text", flat=True)) == ["second"]
 
 
 # --- finishing ------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import content
-from assessments.models import Answer, Assessment, Competency, Evidence, Item, Rating
+from assessments.models import Answer, Assessment, Competency, Evidence, FrameworkVersion, Item, Rating
 from tests.assessments.conftest import htmx
 from tests.factories import AnswerFactory, AssessmentFactory, RatingFactory
 
@@ -475,13 +478,15 @@ def test_review_of_a_finished_assessment_leads_to_its_results(engineer_client, e
 
 # --- query budgets: the same number of queries with one answer and with every answer --------------
 
-# session, user, assessment, competencies, items, answers, ratings, evidence, and the header's unread count
-QUESTIONNAIRE_QUERIES = 9
+# session, user, assessment, the framework version (is this process's copy of the competencies and
+# items current?), answers, ratings, evidence, and the header's unread count
+QUESTIONNAIRE_QUERIES = 8
 
 
 def test_section_query_budget_does_not_grow_with_the_answers(engineer_client, full, django_assert_num_queries):
     url = section_url(full, "mentoring")
     AnswerFactory(assessment=full, item=items_of("mentoring")[0])
+    engineer_client.get(url)  # this process reads the competencies and items once
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         assert engineer_client.get(url).status_code == 200
     for item in Item.objects.exclude(answers__assessment=full):
@@ -494,6 +499,7 @@ def test_section_query_budget_does_not_grow_with_the_answers(engineer_client, fu
 
 def test_quick_query_budget_does_not_grow_with_the_answers(engineer_client, quick, django_assert_num_queries):
     RatingFactory(assessment=quick, competency=Competency.objects.first(), level=1)
+    engineer_client.get(quick_url(quick))  # this process reads the competencies and items once
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         assert engineer_client.get(quick_url(quick)).status_code == 200
     for comp in Competency.objects.exclude(pk=Competency.objects.first().pk):
@@ -505,9 +511,34 @@ def test_quick_query_budget_does_not_grow_with_the_answers(engineer_client, quic
 def test_review_query_budget_does_not_grow_with_the_answers(engineer_client, full, django_assert_num_queries):
     url = reverse("assessments:review", args=[full.pk])
     AnswerFactory(assessment=full, item=Item.objects.first())
+    engineer_client.get(url)  # this process reads the competencies and items once
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         engineer_client.get(url)
     for item in Item.objects.exclude(answers__assessment=full):
         AnswerFactory(assessment=full, item=item, choice=1)
     with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
         engineer_client.get(url)
+
+
+def test_the_competencies_and_items_are_read_once_and_again_after_each_framework_load(
+    engineer_client, full, django_assert_num_queries
+):
+    url = section_url(full, "mentoring")
+    item = items_of("mentoring")[0]
+    assert escape(item.prompt) in engineer_client.get(url).content.decode()
+    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+        engineer_client.get(url)
+
+    # Another process loads a changed framework: it moves loaded_at, and this one reads again.
+    Item.objects.filter(pk=item.pk).update(prompt="A question worded anew in a later framework load")
+    assert "worded anew" not in engineer_client.get(url).content.decode()
+    version = FrameworkVersion.objects.get()
+    FrameworkVersion.objects.filter(pk=version.pk).update(loaded_at=version.loaded_at + datetime.timedelta(seconds=1))
+    with django_assert_num_queries(QUESTIONNAIRE_QUERIES + 2):  # competencies and their items
+        assert "worded anew" in engineer_client.get(url).content.decode()
+
+
+def test_loading_the_framework_again_marks_it_loaded_even_when_nothing_changed(framework_db):
+    before = FrameworkVersion.objects.get().loaded_at
+    call_command("load_framework", verbosity=0)
+    assert FrameworkVersion.objects.get().loaded_at > before
