@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
@@ -26,7 +26,7 @@ def _get_roadmap_for_commenter(request: AuthenticatedHttpRequest, pk: int) -> tu
 def _roadmap_page(request: AuthenticatedHttpRequest, roadmap: Roadmap) -> str:
     if request.user.pk == roadmap.owner_id:
         return reverse("roadmaps:detail", args=[roadmap.pk])
-    return f"/team/people/{roadmap.owner_id}/roadmap/"
+    return reverse("team:person_roadmap", args=[roadmap.owner_id])
 
 
 def _respond(
@@ -49,6 +49,20 @@ def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:
     if item is None:
         raise Http404("No such item.")
     return item
+
+
+@require_GET
+def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """An item's threads and comment form: fetched by htmx when its closed comments are opened;
+    a page of its own without JavaScript."""
+    roadmap, _ = _get_roadmap_for_commenter(request, pk)
+    item = _item_or_none(roadmap, str(item_pk))
+    threads = comments.threads_for(roadmap).by_item.get(item.pk, []) if item else []
+    context = {"roadmap": roadmap, "item": item, "threads": threads, "comments_enabled": True}
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return render(request, THREADS, context)
+    context["back_url"] = _roadmap_page(request, roadmap) + f"#item-{item_pk}"
+    return render(request, "roadmaps/item.html", context)
 
 
 @require_POST

@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/roadmap.json", views.roadmap_export_json, name="export_json"),
     path("<int:pk>/roadmap.ics", views.roadmap_calendar, name="calendar"),
     path("<int:pk>/items/<int:item_pk>/", views.item_update, name="item_update"),
+    # The item card builds these two from item_update's address: keep them beside it.
+    path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
+    path("<int:pk>/items/<int:item_pk>/comments/", comment_views.item_comments, name="item_comments"),
     path("<int:pk>/items/<int:item_pk>/links/", views.link_add, name="link_add"),
     path("<int:pk>/links/<int:link_pk>/delete/", views.link_delete, name="link_delete"),
     path("<int:pk>/comments/", comment_views.comment_create, name="comment_create"),

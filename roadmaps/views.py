@@ -93,6 +93,30 @@ def roadmap_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/detail.html", context)
 
 
+@require_GET
+def item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """An item's editor: fetched by htmx when a card's closed editor is opened; a page of its own without it."""
+    roadmap = get_roadmap_for_owner(request, pk)
+    view = roadmap_view(roadmap)
+    item = next((i for i in view.items if i.pk == item_pk), None)
+    if item is None:
+        raise Http404("No such roadmap item.")
+    context = {
+        "view": view,
+        "roadmap": roadmap,
+        "item": item,
+        "can_edit": True,
+        "update_url": reverse("roadmaps:item_update", args=[roadmap.pk, item.pk]),
+        "link_url": reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]),
+    }
+    if _is_partial(request):
+        return render(request, "roadmaps/includes/item_card.html#editor", context)
+    attach_threads(view.items, roadmap)
+    back_url = reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
+    context.update(comments_enabled=True, editing=True, back_url=back_url)
+    return render(request, "roadmaps/item.html", context)
+
+
 ITEM_CARD = "roadmaps/includes/item_card.html#updated"
 # Said the same way whether the id was tampered with or a re-plan in another tab removed the item:
 # a 404 left an htmx click silently doing nothing, and this gives nothing away about other roadmaps.

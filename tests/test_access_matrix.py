@@ -78,6 +78,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "roadmaps:export_json",
             "roadmaps:calendar",
             "roadmaps:item_update",
+            "roadmaps:item_edit",
             "roadmaps:link_add",
             "roadmaps:link_delete",
             "sharing:revoke",
@@ -90,6 +91,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         OWNER,
     ),
     "roadmaps:comment_create": frozenset({"owner", "mentor"}),
+    "roadmaps:item_comments": frozenset({"owner", "mentor"}),
     # the engineer reads their own data on their own pages; these are for the people they share with
     "team:person_results": frozenset({"manager", "mentor"}),
     "team:person_roadmap": frozenset({"manager", "mentor"}),

@@ -192,3 +192,41 @@ def test_roadmap_page_queries_do_not_grow_with_comments(client, roadmap, mentor,
         Comment.objects.create(roadmap=roadmap, item=items[n % len(items)], author=mentor, body=f"c{n}")
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_an_item_without_comments_fetches_its_comment_form_when_opened(client, roadmap, mentor):
+    item = roadmap.items.first()
+    url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+    client.force_login(mentor)
+    page = client.get(reverse("team:person_roadmap", args=[roadmap.owner_id])).content.decode()
+    assert f'hx-get="{url}"' in page
+    assert f"new-comment-{item.pk}" not in page  # the form is not drawn with the page
+
+    response = client.get(url, headers=HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert f'id="threads-item-{item.pk}"' in body
+    assert f'<input type="hidden" name="item" value="{item.pk}">' in body
+    assert f'id="new-comment-{item.pk}"' in body
+
+
+def test_an_item_with_comments_shows_them_with_the_page(client, roadmap, mentor):
+    item = roadmap.items.first()
+    Comment.objects.create(roadmap=roadmap, author=mentor, body="Which eval first?", item=item)
+    client.force_login(roadmap.owner)
+    page = client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
+    assert "Which eval first?" in page
+    assert f'id="new-comment-{item.pk}"' in page
+
+
+def test_without_javascript_an_items_comments_are_a_page_of_their_own(client, roadmap, mentor):
+    item = roadmap.items.first()
+    Comment.objects.create(roadmap=roadmap, author=roadmap.owner, body="Booked the first interview.", item=item)
+    client.force_login(mentor)
+    response = client.get(reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" in body
+    assert "Booked the first interview." in body
+    assert f'href="{reverse("team:person_roadmap", args=[roadmap.owner_id])}#item-{item.pk}"' in body

@@ -324,3 +324,64 @@ def test_an_htmx_status_change_takes_the_same_queries_whatever_the_number_of_ite
     with django_assert_num_queries(ITEM_QUERIES):
         response = client.post(url, {"status": "done"}, headers=HTMX)
     assert response.status_code == 200
+
+
+# --- The editor, fetched when opened -----------------------------------------------------------
+
+
+def test_a_closed_editor_is_not_drawn_with_the_page_but_fetched_when_opened(engineer_client, roadmap):
+    plain, noted = roadmap.items.order_by("month", "position")[:2]
+    RoadmapItem.objects.filter(pk=noted.pk).update(notes="Halfway through the course.")
+    edit_url = reverse("roadmaps:item_edit", args=[roadmap.pk, plain.pk])
+    page = parse(engineer_client.get(_detail(roadmap)).content)
+
+    closed = find(page, f"item-{plain.pk}")
+    assert f'hx-get="{edit_url}"' in str(closed)
+    assert 'hx-trigger="toggle once"' in str(closed)
+    assert f"notes-{plain.pk}" not in str(closed)  # no editor drawn
+    assert f'<a href="{edit_url}">' in str(closed)  # the way in without JavaScript
+    # A card with notes opens on them, editor and all.
+    opened = find(page, f"item-{noted.pk}")
+    assert find(opened, f"notes-{noted.pk}") is not None
+    assert "hx-get" not in str(opened).split("<summary>")[0].rsplit("<details", 1)[1]
+
+
+def test_the_fetched_editor_has_the_notes_links_and_month_of_that_item(engineer_client, roadmap):
+    item = _first(roadmap)
+    EvidenceLink.objects.create(item=item, url="https://example.com/talk")
+    response = engineer_client.get(reverse("roadmaps:item_edit", args=[roadmap.pk, item.pk]), headers=HTMX)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    fragment = parse(body)
+    assert find(fragment, f"notes-{item.pk}") is not None
+    assert "https://example.com/talk" in body
+    assert f'action="{reverse("roadmaps:link_add", args=[roadmap.pk, item.pk])}"' in body
+    months = find(fragment, f"move-{item.pk}")
+    assert len([c for c in months.children if getattr(c, "name", "") == "option"]) == roadmap.months
+    assert 'name="csrfmiddlewaretoken"' in body
+
+
+def test_without_javascript_the_editor_is_a_page_of_its_own(engineer_client, roadmap):
+    item = _first(roadmap)
+    response = engineer_client.get(reverse("roadmaps:item_edit", args=[roadmap.pk, item.pk]))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" in body
+    page = parse(body)
+    assert find(page, f"notes-{item.pk}") is not None
+    assert f'href="{_detail(roadmap)}#item-{item.pk}"' in body  # back to the card
+    # Its forms post as on the roadmap, and a plain post returns to the roadmap.
+    response = engineer_client.post(_update(roadmap, item.pk), {"notes": "From the item page."})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.notes == "From the item page."
+
+
+def test_the_editor_of_an_item_that_is_gone_is_not_found(engineer_client, roadmap):
+    item = _first(roadmap)
+    url = reverse("roadmaps:item_edit", args=[roadmap.pk, item.pk])
+    item.delete()
+    assert engineer_client.get(url, headers=HTMX).status_code == 404
