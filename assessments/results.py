@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from assessments import content, scoring
 from assessments.models import Assessment, ManagerRating
@@ -41,15 +43,66 @@ class ManagerView:
         return content.LEVEL_NAMES[self.level]
 
 
+class Lazy:
+    """A value computed the first time a template reads it, then kept.
+
+    The results page caches its fragments of a finished assessment, which never change
+    (``{% cache %}`` in results.html): on a cache hit the template never reads these
+    values, so the scoring and text behind them is never computed.
+    """
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._value: Any = None
+        self._done = False
+
+    def __call__(self) -> Any:
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
 def results_context(
     assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True, role_view_only: bool = False
 ) -> dict:
-    """Everything the results page shows; `role_view_only` for the htmx role switch, which redraws only that part."""
+    """Everything the results page shows; `role_view_only` for the htmx role switch, which redraws only that part.
+
+    What is drawn from the frozen result is given as ``Lazy`` values, computed when a template reads them.
+    """
     framework = content.get_framework()
     result = scoring.Result.model_validate(assessment.result)
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
     role = framework.role_by_slug[role_slug]
-    readiness, gaps = scoring.role_readiness(framework, role_slug, result.levels)
+    computed = Lazy(lambda: _from_result(assessment, framework, result, role))
+    return {
+        "assessment": assessment,
+        "result": result,
+        "role": role,
+        "roles": framework.roles,
+        "chart_width": CHART_WIDTH,
+        "level_names": content.LEVEL_NAMES,
+        "framework_version": framework.version,
+        **{name: Lazy(lambda name=name: computed()[name]) for name in FROM_RESULT},
+        "scenarios": [] if role_view_only else Lazy(lambda: _scenario_review(assessment, framework)),
+        "manager_ratings": _manager_ratings(assessment, framework, result)
+        if manager_ratings and not role_view_only
+        else [],
+    }
+
+
+def chart_order(role: content.Role) -> list[str]:
+    """The competencies as the chart lists them: what the role asks for most first."""
+    reqs = role.requirements
+    return sorted(reqs, key=lambda slug: (-reqs[slug].weight, -reqs[slug].level, slug))
+
+
+FROM_RESULT = ("readiness", "readiness_change", "rows", "biggest", "strengths", "blind_spots", "role_fit", "unanswered")
+
+
+def _from_result(
+    assessment: Assessment, framework: content.Framework, result: scoring.Result, role: content.Role
+) -> dict[str, Any]:
+    readiness, gaps = scoring.role_readiness(framework, role.slug, result.levels)
     scores = {s.competency: s for s in result.competencies}
 
     previous_levels: dict[str, float] | None = None
@@ -57,7 +110,7 @@ def results_context(
     if assessment.previous_id and assessment.previous and assessment.previous.result:
         previous = scoring.Result.model_validate(assessment.previous.result)
         previous_levels = previous.levels
-        previous_readiness, _ = scoring.role_readiness(framework, role_slug, previous.levels)
+        previous_readiness, _ = scoring.role_readiness(framework, role.slug, previous.levels)
 
     rows = []
     for comp in framework.competencies:
@@ -79,8 +132,8 @@ def results_context(
                 confidence=scores[comp.slug].confidence_label,
             )
         )
-    # The chart lists what the role asks for most first.
-    rows.sort(key=lambda r: (-r.weight, -r.required, r.competency.slug))
+    order = {slug: i for i, slug in enumerate(chart_order(role))}
+    rows.sort(key=lambda r: order[r.competency.slug])
 
     biggest = [
         {
@@ -92,14 +145,9 @@ def results_context(
         for gap in gaps[:5]
     ]
     return {
-        "assessment": assessment,
-        "result": result,
-        "role": role,
-        "roles": framework.roles,
         "readiness": readiness,
         "readiness_change": round(readiness - previous_readiness, 1) if previous_readiness is not None else None,
         "rows": rows,
-        "chart_width": CHART_WIDTH,
         "biggest": biggest,
         "strengths": [framework.competency_by_slug[s] for s in _strengths(role, result)],
         "blind_spots": [(framework.competency_by_slug[s], scores[s]) for s in result.blind_spots],
@@ -108,11 +156,6 @@ def results_context(
             for f in result.role_fit
         ],
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered],
-        "scenarios": [] if role_view_only else _scenario_review(assessment, framework),
-        "level_names": content.LEVEL_NAMES,
-        "manager_ratings": _manager_ratings(assessment, framework, result)
-        if manager_ratings and not role_view_only
-        else [],
     }
 
 

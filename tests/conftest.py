@@ -23,6 +23,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's database starts afresh (ids are reused); so does what the app keeps about it.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def framework_db(db):
     """The shipped framework, loaded into the test database."""

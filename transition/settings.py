@@ -143,6 +143,17 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Only what never changes is cached: the rendered results of finished assessments (results.html). Each
+# process keeps its own copy in memory, so app servers share nothing and nothing needs invalidating;
+# 500 fragments of about 10 KB bound what a worker can hold.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "transition",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -212,7 +212,7 @@ def test_results_show_the_latest_finished_assessment(client, engineer):
 
 # --- query budgets ------------------------------------------------------------------------------------
 
-RESULTS_QUERIES = 10
+RESULTS_QUERIES = 9
 ROADMAP_QUERIES = 8
 
 

@@ -260,3 +260,64 @@ def test_results_query_budget_does_not_grow_with_the_answers(engineer_client, en
         assert engineer_client.get(results_url(few)).status_code == 200
     with django_assert_num_queries(RESULTS_QUERIES):
         assert engineer_client.get(results_url(many)).status_code == 200
+
+
+# --- a finished assessment's results are drawn once ---------------------------------------------------
+
+
+def _main(page: str) -> str:
+    # The page around <main> differs on every response (CSP nonce, masked CSRF token).
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_a_second_view_of_the_results_reuses_what_was_drawn_without_scoring_again(
+    engineer_client, finished, monkeypatch
+):
+    from assessments import results
+
+    first = _main(engineer_client.get(results_url(finished)).content.decode())
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a finished assessment's results were computed twice")
+
+    monkeypatch.setattr(results, "_from_result", refuse)
+    monkeypatch.setattr(results, "_scenario_review", refuse)
+    assert _main(engineer_client.get(results_url(finished)).content.decode()) == first
+
+
+def test_each_role_compared_with_is_drawn_and_kept_on_its_own(engineer_client, finished):
+    own = _main(engineer_client.get(results_url(finished)).content.decode())
+    other = _main(engineer_client.get(results_url(finished, "ai-product-manager")).content.decode())
+    again = _main(engineer_client.get(results_url(finished)).content.decode())
+    name = escape(FRAMEWORK.role_by_slug["ai-product-manager"].name)
+    assert f"for <strong>{name}</strong>" in other
+    assert f"for <strong>{name}</strong>" not in own
+    assert again == own
+
+
+def test_the_engineer_and_their_manager_never_get_each_others_wording(client, engineer, finished):
+    from tests.factories import ShareFactory, UserFactory
+
+    manager = UserFactory(name="Mo Manager")
+    ShareFactory(engineer=engineer, person=manager, manager=True)
+    client.force_login(engineer)
+    mine = client.get(results_url(finished)).content.decode()
+    client.force_login(manager)
+    theirs = client.get(reverse("team:person_results", args=[engineer.pk])).content.decode()
+    assert "Your level against what the role asks" in mine
+    assert "Levels against what the role asks" in theirs
+    assert "Your level against what the role asks" not in theirs
+
+
+def test_a_new_manager_rating_shows_at_once_beside_the_kept_results(client, engineer, finished):
+    from assessments.models import ManagerRating
+    from tests.factories import ShareFactory, UserFactory
+
+    manager = UserFactory(name="Mo Manager")
+    ShareFactory(engineer=engineer, person=manager, manager=True)
+    client.force_login(engineer)
+    assert "Your manager’s view" not in client.get(results_url(finished)).content.decode()
+    ManagerRating.objects.create(
+        engineer=engineer, manager=manager, competency=Competency.objects.get(slug="mentoring"), level=3
+    )
+    assert "Your manager’s view" in client.get(results_url(finished)).content.decode()

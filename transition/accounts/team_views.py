@@ -15,7 +15,7 @@ from django_htmx.middleware import HtmxDetails
 
 from assessments import content, scoring
 from assessments.models import Assessment, Competency, Evidence, ManagerRating
-from assessments.results import results_context
+from assessments.results import chart_order, results_context
 from roadmaps.comments import attach_threads
 from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
@@ -227,7 +227,8 @@ def _rating_rows(access: Access, manager: User, result: scoring.Result, order: l
 def _results_page(request: TeamRequest, access: Access, assessment: Assessment, row: RatingRow | None = None) -> dict:
     """The engineer's results as their manager or mentor sees them; ``row`` replaces one rating row."""
     context = results_context(assessment, manager_ratings=False)
-    # The levels are results; which option they picked in each scenario stays between them and the app.
+    # The levels are results; which option they picked in each scenario stays between them and the app
+    # (and, left unread, the answers behind it are never queried).
     context["scenarios"] = []
     evidence = []
     if access.include_private:
@@ -236,7 +237,7 @@ def _results_page(request: TeamRequest, access: Access, assessment: Assessment, 
         )
     rows = []
     if access.can_rate:
-        rows = _rating_rows(access, request.user, context["result"], [r.competency.slug for r in context["rows"]])
+        rows = _rating_rows(access, request.user, context["result"], chart_order(context["role"]))
         if row is not None:
             rows = [row if r.competency.slug == row.competency.slug else r for r in rows]
     context.update(
