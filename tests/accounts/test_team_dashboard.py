@@ -358,8 +358,9 @@ def test_csv_safe_leaves_ordinary_text_and_numbers_alone():
 
 # --- query budget ---------------------------------------------------------------------------------------
 
-# Session, user, the reports with their roadmap figures, their latest assessments, the unread-notification
-# count in the header: the same whether one person shares with the manager or fifty.
+# Session, user, the reports with their roadmap figures, their latest assessments (until this process
+# has scored them once), the unread-notification count in the header: the same whether one person
+# shares with the manager or fifty.
 DASHBOARD_QUERIES = 5
 EXPORT_QUERIES = 4
 
@@ -381,3 +382,28 @@ def test_export_query_count_does_not_grow_with_the_team(manager_client, manager,
     with django_assert_num_queries(EXPORT_QUERIES):
         response = manager_client.get(EXPORT)
     assert len(csv_rows(response)) == people + 1
+
+
+def test_a_finished_assessment_is_scored_for_the_dashboard_once_and_a_new_one_at_once(
+    manager_client, manager, monkeypatch, django_assert_num_queries
+):
+    from transition.accounts import team_selectors
+
+    engineer = tf.report(manager, 1, name="Kept Person")
+    first = tf.finished_assessment(engineer, 2)
+    manager_client.get(DASHBOARD)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a finished assessment was scored again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(team_selectors, "_summary", refuse)
+        # The latest assessments are not read again: one query fewer than the first time.
+        with django_assert_num_queries(DASHBOARD_QUERIES - 1):
+            page = manager_client.get(DASHBOARD).content.decode()
+    assert f"{round(first.readiness)}%" in page
+
+    # A re-assessment is another finished assessment: it shows on the next request.
+    latest = tf.finished_assessment(engineer, 4)
+    row = csv_rows(manager_client.get(EXPORT))[1]
+    assert row[2:4] == [str(round(latest.readiness)), str(round(latest.readiness - first.readiness, 1))]

@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -83,42 +84,79 @@ def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Re
         )
         .order_by("name", "pk")
     )
-    latest = {
-        a.owner_id: a
-        for a in Assessment.objects.filter(pk__in=[e.latest_pk for e in engineers if e.latest_pk]).select_related(
-            "previous"
-        )
-    }
-    framework = content.get_framework()
+    summaries = _summaries([e.latest_pk for e in engineers if e.latest_pk])
     reports = []
     for engineer in engineers:
-        assessment = latest.get(engineer.pk)
-        result = scoring.Result.model_validate(assessment.result) if assessment and assessment.result else None
+        summary = summaries.get(engineer.latest_pk) if engineer.latest_pk else None
         touched = [t for t in (engineer.assessment_touched, engineer.items_touched) if t is not None]
         last_activity = max(touched) if touched else None
         reports.append(
             Report(
                 engineer=engineer,
-                role_name=framework.role_by_slug[result.role].name
-                if result and result.role in framework.role_by_slug
-                else None,
-                readiness=result.readiness if result else None,
-                change=_change(framework, assessment, result),
+                role_name=summary.role_name if summary else None,
+                readiness=summary.readiness if summary else None,
+                change=summary.change if summary else None,
                 progress=round(100 * engineer.items_done / engineer.items_counted) if engineer.items_counted else None,
                 overdue=engineer.items_overdue,
                 last_activity=last_activity,
                 has_roadmap=engineer.has_roadmap > 0,
-                levels=dict(result.levels) if result else None,
+                levels=dict(summary.levels) if summary else None,
                 stalled=last_activity is not None and now - last_activity > datetime.timedelta(days=STALLED_AFTER_DAYS),
             )
         )
     return reports
 
 
-def _change(framework: content.Framework, assessment: Assessment | None, result: scoring.Result | None) -> float | None:
+@dataclass(frozen=True)
+class Summary:
+    """What the dashboard shows of one finished assessment: it never changes once finished."""
+
+    role_name: str | None
+    readiness: float
+    change: float | None
+    levels: dict[str, float]
+
+
+def _summaries(pks: list[int]) -> dict[int, Summary]:
+    """The summaries of these finished assessments: each read and scored once per process (CACHES),
+    then taken from there without a query."""
+    version = content.get_framework().version
+    keys = {pk: f"team-summary:{version}:{pk}" for pk in pks}
+    kept = cache.get_many(keys.values())
+    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        framework = content.get_framework()
+        made = {
+            a.pk: _summary(framework, a)
+            for a in Assessment.objects.filter(pk__in=missing, status=Assessment.Status.FINISHED)
+            .only("pk", "result", "previous__result")
+            .select_related("previous")
+            if a.result
+        }
+        cache.set_many({keys[pk]: summary for pk, summary in made.items()}, timeout=SUMMARY_SECONDS)
+        found.update(made)
+    return found
+
+
+SUMMARY_SECONDS = 24 * 3600
+
+
+def _summary(framework: content.Framework, assessment: Assessment) -> Summary:
+    result = scoring.Result.model_validate(assessment.result)
+    role = framework.role_by_slug.get(result.role) if result.role else None
+    return Summary(
+        role_name=role.name if role else None,
+        readiness=result.readiness,
+        change=_change(framework, assessment, result),
+        levels=dict(result.levels),
+    )
+
+
+def _change(framework: content.Framework, assessment: Assessment, result: scoring.Result) -> float | None:
     # As on the engineer's results page: the previous levels measured against the current role,
     # so a change of target role does not show up as progress or decline.
-    if assessment is None or result is None or assessment.previous is None or not assessment.previous.result:
+    if assessment.previous is None or not assessment.previous.result:
         return None
     if result.role not in framework.role_by_slug:
         return None
