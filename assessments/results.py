@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -82,12 +83,16 @@ def results_context(
         "chart_width": CHART_WIDTH,
         "level_names": content.LEVEL_NAMES,
         "framework_version": framework.version,
-        **{name: Lazy(lambda name=name: computed()[name]) for name in FROM_RESULT},
+        **{name: Lazy(functools.partial(_pick, computed, name)) for name in FROM_RESULT},
         "scenarios": [] if role_view_only else Lazy(lambda: _scenario_review(assessment, framework)),
         "manager_ratings": _manager_ratings(assessment, framework, result)
         if manager_ratings and not role_view_only
         else [],
     }
+
+
+def _pick(computed: Lazy, name: str) -> Any:
+    return computed()[name]
 
 
 def chart_order(role: content.Role) -> list[str]:

@@ -58,7 +58,7 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
     item = _item_or_none(roadmap, str(item_pk))
     threads = comments.threads_for(roadmap).by_item.get(item.pk, []) if item else []
-    context = {"roadmap": roadmap, "item": item, "threads": threads, "comments_enabled": True}
+    context: dict[str, object] = {"roadmap": roadmap, "item": item, "threads": threads, "comments_enabled": True}
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, THREADS, context)
     context["back_url"] = _roadmap_page(request, roadmap) + f"#item-{item_pk}"
