@@ -45,6 +45,9 @@ def test_get_never_changes_anything(world):
             response = client.get(path)
             assert response.status_code < 500, f"{name} answered {response.status_code}"
             assert _fingerprint() == before, f"GET {name} ({path}) changed data"
+            if response.get("Content-Type", "").startswith("text/html"):
+                # A template comment written over several lines with {# #} is printed as text.
+                assert b"{#" not in response.content and b"{%" not in response.content, f"{name}: template syntax shown"
 
 
 def test_every_page_sends_the_security_headers(world, client):
