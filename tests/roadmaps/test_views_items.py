@@ -334,7 +334,9 @@ def test_a_closed_editor_is_not_drawn_with_the_page_but_fetched_when_opened(engi
     RoadmapItem.objects.filter(pk=noted.pk).update(notes="Halfway through the course.")
     edit_url = reverse("roadmaps:item_edit", args=[roadmap.pk, plain.pk])
     html = engineer_client.get(_detail(roadmap)).content.decode()
-    assert "{#" not in html and "{%" not in html  # no template syntax leaks into the page
+    # No template syntax leaks into the page.
+    assert "{#" not in html
+    assert "{%" not in html
     page = parse(html)
 
     closed = find(page, f"item-{plain.pk}")
@@ -372,7 +374,8 @@ def test_without_javascript_the_editor_is_a_page_of_its_own(engineer_client, roa
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" in body
-    assert "{#" not in body and "{%" not in body
+    assert "{#" not in body
+    assert "{%" not in body
     page = parse(body)
     assert find(page, f"notes-{item.pk}") is not None
     assert f'href="{_detail(roadmap)}#item-{item.pk}"' in body  # back to the card
