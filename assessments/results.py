@@ -44,37 +44,21 @@ class ManagerView:
         return content.LEVEL_NAMES[self.level]
 
 
-class Lazy:
-    """A value computed the first time a template reads it, then kept.
-
-    The results page caches its fragments of a finished assessment, which never change
-    (``{% cache %}`` in results.html): on a cache hit the template never reads these
-    values, so the scoring and text behind them is never computed.
-    """
-
-    def __init__(self, compute: Callable[[], Any]) -> None:
-        self._compute = compute
-        self._value: Any = None
-        self._done = False
-
-    def __call__(self) -> Any:
-        if not self._done:
-            self._value, self._done = self._compute(), True
-        return self._value
-
-
 def results_context(
     assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True, role_view_only: bool = False
 ) -> dict:
     """Everything the results page shows; `role_view_only` for the htmx role switch, which redraws only that part.
 
-    What is drawn from the frozen result is given as ``Lazy`` values, computed when a template reads them.
+    What is drawn from the frozen result is given as callables, which templates call when they read
+    them, once: the page caches its fragments of a finished assessment ({% cache %} in results.html),
+    and on a hit the scoring and text behind them is never computed.
     """
     framework = content.get_framework()
     result = scoring.Result.model_validate(assessment.result)
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
     role = framework.role_by_slug[role_slug]
-    computed = Lazy(lambda: _from_result(assessment, framework, result, role))
+    computed = functools.cache(functools.partial(_from_result, assessment, framework, result, role))
+    scenarios = functools.cache(functools.partial(_scenario_review, assessment, framework))
     return {
         "assessment": assessment,
         "result": result,
@@ -83,15 +67,15 @@ def results_context(
         "chart_width": CHART_WIDTH,
         "level_names": content.LEVEL_NAMES,
         "framework_version": framework.version,
-        **{name: Lazy(functools.partial(_pick, computed, name)) for name in FROM_RESULT},
-        "scenarios": [] if role_view_only else Lazy(lambda: _scenario_review(assessment, framework)),
+        **{name: functools.partial(_pick, computed, name) for name in FROM_RESULT},
+        "scenarios": [] if role_view_only else scenarios,
         "manager_ratings": _manager_ratings(assessment, framework, result)
         if manager_ratings and not role_view_only
         else [],
     }
 
 
-def _pick(computed: Lazy, name: str) -> Any:
+def _pick(computed: Callable[[], dict[str, Any]], name: str) -> Any:
     return computed()[name]
 
 

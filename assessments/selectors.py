@@ -183,11 +183,6 @@ def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...]], ...]
     return structure
 
 
-def forget_questionnaire_structure() -> None:
-    global _structure
-    _structure = (None, ())
-
-
 def questionnaire(assessment: Assessment, *, evidence: bool = True) -> Questionnaire:
     """Read the questionnaire and the answers given so far: four queries, or three without ``evidence``.
 

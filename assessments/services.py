@@ -19,7 +19,7 @@ from assessments.models import (
     Requirement,
     Role,
 )
-from assessments.selectors import answers_of, forget_questionnaire_structure
+from assessments.selectors import answers_of
 from transition.accounts.models import User
 
 
@@ -210,7 +210,6 @@ def framework_load(*, framework: content.Framework) -> LoadReport:
     # Every load moves loaded_at, even one that changed nothing: it is what tells each running process
     # that its copy of the questionnaire's structure (selectors.questionnaire_structure) must be read again.
     FrameworkVersion.objects.filter(version=framework.version).update(loaded_at=timezone.now())
-    forget_questionnaire_structure()
     return report
 
 

@@ -13,7 +13,7 @@ from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
 from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
 from roadmaps.models import Roadmap
-from transition.http import AuthenticatedHttpRequest
+from transition.http import AuthenticatedHttpRequest, is_partial
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
@@ -243,7 +243,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         messages.info(request, "Finish the assessment to see your results.")
         return redirect("assessments:review", pk=pk)
     template = "assessments/results.html"
-    role_view_only = bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    role_view_only = is_partial(request)
     context = results.results_context(assessment, request.GET.get("role"), role_view_only=role_view_only)
     if role_view_only:
         template += "#role_view"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.permissions import Access, access_to
-from transition.http import AuthenticatedHttpRequest
+from transition.http import AuthenticatedHttpRequest, is_partial
 
 THREADS = "roadmaps/includes/comments.html#threads"
 
@@ -56,10 +56,10 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
     """An item's threads and comment form: fetched by htmx when its closed comments are opened;
     a page of its own without JavaScript."""
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
-    item = _item_or_none(roadmap, str(item_pk))
-    threads = comments.threads_for(roadmap).by_item.get(item.pk, []) if item else []
+    item = _item_or_none(roadmap, str(item_pk))  # never None here: a missing item is a 404
+    threads = comments.threads_for(roadmap).by_item.get(item_pk, [])
     context: dict[str, object] = {"roadmap": roadmap, "item": item, "threads": threads, "comments_enabled": True}
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if is_partial(request):
         return render(request, THREADS, context)
     context["back_url"] = _roadmap_page(request, roadmap) + f"#item-{item_pk}"
     return render(request, "roadmaps/item.html", context)

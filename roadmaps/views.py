@@ -19,7 +19,7 @@ from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
 from roadmaps.selectors import roadmap_view
-from transition.http import AuthenticatedHttpRequest
+from transition.http import AuthenticatedHttpRequest, is_partial
 
 
 def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
@@ -32,10 +32,6 @@ def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
             raise Http404("No such assessment.")
         return assessment
     return latest_finished_assessment(request.user)
-
-
-def _is_partial(request: AuthenticatedHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 @require_GET
@@ -73,7 +69,7 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             assessment=assessment, hours_per_week=services.DEFAULT_HOURS_PER_WEEK, months=services.DEFAULT_MONTHS
         )
     template = "roadmaps/new.html"
-    if _is_partial(request):
+    if is_partial(request):
         template += "#preview"
     context = {"form": form, "plan": plan, "assessment": assessment}
     return render(request, template, context, status=400 if form.errors else 200)
@@ -109,7 +105,7 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
         "update_url": reverse("roadmaps:item_update", args=[roadmap.pk, item.pk]),
         "link_url": reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]),
     }
-    if _is_partial(request):
+    if is_partial(request):
         return render(request, "roadmaps/includes/item_card.html#editor", context)
     attach_threads(view.items, roadmap)
     back_url = reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
@@ -246,7 +242,7 @@ def roadmap_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("roadmaps:detail", pk=pk)
         replan = services.roadmap_replan_preview(roadmap=roadmap, assessment=assessment, **settings)
     template = "roadmaps/replan.html"
-    if _is_partial(request):
+    if is_partial(request):
         template += "#preview"
     context = {"roadmap": roadmap, "form": form, "replan": replan, "assessment": assessment}
     status = 400 if form.errors else (409 if request.method == "POST" else 200)

@@ -38,5 +38,19 @@ def framework_db(db):
 
 
 @pytest.fixture
+def engineer(framework_db):
+    """An engineer with the framework loaded, for the assessment and roadmap tests."""
+    from tests.factories import UserFactory
+
+    return UserFactory(name="Eng Ineer")
+
+
+@pytest.fixture
+def engineer_client(client, engineer):
+    client.force_login(engineer)
+    return client
+
+
+@pytest.fixture
 def htmx_headers():
     return {"HTTP_HX_REQUEST": "true"}

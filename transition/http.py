@@ -16,3 +16,9 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request behind LoginRequiredMiddleware: the user is signed in."""
 
     user: User  # type: ignore[assignment]
+
+
+def is_partial(request: HtmxHttpRequest) -> bool:
+    """An htmx request that swaps in a part of the page. Boosted requests and history restores
+    need the whole page."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request

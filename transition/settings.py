@@ -143,9 +143,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Only what never changes is cached: the rendered results of finished assessments (results.html). Each
-# process keeps its own copy in memory, so app servers share nothing and nothing needs invalidating;
-# 500 fragments of about 10 KB bound what a worker can hold.
+# Only what never changes is cached: the rendered results of finished assessments (results.html) and
+# the dashboard's summaries of them (team_selectors). Each process keeps its own copy in memory, so app
+# servers share nothing and nothing needs invalidating; 500 entries bound what a worker can hold.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

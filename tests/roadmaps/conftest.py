@@ -5,21 +5,9 @@ import re
 import pytest
 from django.test.html import Element, parse_html
 
-from tests.factories import UserFactory
 from tests.roadmaps.factories import roadmap_for
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def engineer(framework_db):
-    return UserFactory(name="Eng Ineer")
-
-
-@pytest.fixture
-def engineer_client(client, engineer):
-    client.force_login(engineer)
-    return client
 
 
 @pytest.fixture

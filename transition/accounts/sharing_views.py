@@ -13,18 +13,14 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from transition.accounts import services
 from transition.accounts.models import Share, User
+from transition.http import HtmxHttpRequest, is_partial
 
 LIST = "sharing/list.html"
 ACCEPT = "sharing/accept.html"
 OPEN = (Share.Status.PENDING, Share.Status.ACTIVE)
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 class InviteForm(forms.Form):
@@ -46,10 +42,6 @@ class InviteForm(forms.Form):
         help_text="Your notes and evidence links on roadmap items, and the examples you gave in assessments. "
         "Without them this person sees your levels and progress only.",
     )
-
-
-def _is_partial(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def _get_share_for_engineer(request: HttpRequest, pk: int) -> Share:
@@ -109,7 +101,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
 
 def _row_response(request: HtmxHttpRequest, share: Share, part: str, message: str, error: bool = False) -> HttpResponse:
     """htmx gets the share's row drawn again and the message for screen readers; a plain form post, the page."""
-    if not _is_partial(request):
+    if not is_partial(request):
         (messages.error if error else messages.success)(request, message)
         return redirect("sharing:list")
     share.refresh_from_db()

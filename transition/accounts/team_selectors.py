@@ -87,7 +87,7 @@ def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Re
     summaries = _summaries([e.latest_pk for e in engineers if e.latest_pk])
     reports = []
     for engineer in engineers:
-        summary = summaries.get(engineer.latest_pk) if engineer.latest_pk else None
+        summary = summaries.get(engineer.latest_pk)
         touched = [t for t in (engineer.assessment_touched, engineer.items_touched) if t is not None]
         last_activity = max(touched) if touched else None
         reports.append(
@@ -107,6 +107,9 @@ def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Re
     return reports
 
 
+SUMMARY_SECONDS = 24 * 3600
+
+
 @dataclass(frozen=True)
 class Summary:
     """What the dashboard shows of one finished assessment: it never changes once finished."""
@@ -120,13 +123,12 @@ class Summary:
 def _summaries(pks: list[int]) -> dict[int, Summary]:
     """The summaries of these finished assessments: each read and scored once per process (CACHES),
     then taken from there without a query."""
-    version = content.get_framework().version
-    keys = {pk: f"team-summary:{version}:{pk}" for pk in pks}
+    framework = content.get_framework()
+    keys = {pk: f"team-summary:{framework.version}:{pk}" for pk in pks}
     kept = cache.get_many(keys.values())
     found = {pk: kept[key] for pk, key in keys.items() if key in kept}
     missing = [pk for pk in pks if pk not in found]
     if missing:
-        framework = content.get_framework()
         made = {
             a.pk: _summary(framework, a)
             for a in Assessment.objects.filter(pk__in=missing, status=Assessment.Status.FINISHED)
@@ -137,9 +139,6 @@ def _summaries(pks: list[int]) -> dict[int, Summary]:
         cache.set_many({keys[pk]: summary for pk, summary in made.items()}, timeout=SUMMARY_SECONDS)
         found.update(made)
     return found
-
-
-SUMMARY_SECONDS = 24 * 3600
 
 
 def _summary(framework: content.Framework, assessment: Assessment) -> Summary:

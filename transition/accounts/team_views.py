@@ -6,12 +6,11 @@ import csv
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from assessments import content, scoring
 from assessments.models import Assessment, Competency, Evidence, ManagerRating
@@ -31,19 +30,7 @@ from transition.accounts.team_selectors import (
     team_reports,
 )
 from transition.accounts.team_services import RatingError, manager_rating_save
-
-
-class TeamRequest(HttpRequest):
-    """Every page here needs a signed-in user (LoginRequiredMiddleware) and goes through HtmxMiddleware."""
-
-    user: User
-    htmx: HtmxDetails
-
-
-def _is_partial(request: TeamRequest) -> bool:
-    # Boosted requests and history restores need the whole page.
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-
+from transition.http import AuthenticatedHttpRequest, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
 
@@ -81,7 +68,7 @@ def _columns(key: str, descending: bool) -> list[Column]:
 
 
 @require_GET
-def dashboard(request: TeamRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
     reports = team_reports(request.user)
     with_results = [r.levels for r in reports if r.levels is not None]
@@ -100,7 +87,7 @@ def dashboard(request: TeamRequest) -> HttpResponse:
         "level_names": content.LEVEL_NAMES,
     }
     template = "team/dashboard.html"
-    if _is_partial(request):
+    if is_partial(request):
         template += "#team_table"
     return render(request, template, context)
 
@@ -143,7 +130,7 @@ def _csv_row(report: Report) -> list[object]:
 
 
 @require_GET
-def export_csv(request: TeamRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
     reports = sort_reports(team_reports(request.user), key, descending)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -159,7 +146,7 @@ def export_csv(request: TeamRequest) -> HttpResponse:
 # --- one engineer, read-only --------------------------------------------------------------------------
 
 
-def _get_access_for_follower(request: TeamRequest, engineer_pk: int) -> Access:
+def _get_access_for_follower(request: AuthenticatedHttpRequest, engineer_pk: int) -> Access:
     """A manager's or mentor's access to this engineer; 404 for anyone else.
 
     The engineer has their own pages, so they get a 404 here too, like everyone without a share.
@@ -179,7 +166,7 @@ def _latest_finished(engineer_pk: int) -> Assessment | None:
     )
 
 
-def _nothing_yet(request: TeamRequest, access: Access, page: str) -> HttpResponse:
+def _nothing_yet(request: AuthenticatedHttpRequest, access: Access, page: str) -> HttpResponse:
     has_roadmap = page != "roadmap" and Roadmap.objects.filter(owner=access.engineer).exists()
     context = {"access": access, "engineer": access.engineer, "page": page, "has_roadmap": has_roadmap}
     return render(request, "team/nothing_yet.html", context)
@@ -224,7 +211,9 @@ def _rating_rows(access: Access, manager: User, result: scoring.Result, order: l
     ]
 
 
-def _results_page(request: TeamRequest, access: Access, assessment: Assessment, row: RatingRow | None = None) -> dict:
+def _results_page(
+    request: AuthenticatedHttpRequest, access: Access, assessment: Assessment, row: RatingRow | None = None
+) -> dict:
     """The engineer's results as their manager or mentor sees them; ``row`` replaces one rating row."""
     context = results_context(assessment, manager_ratings=False)
     # The levels are results; which option they picked in each scenario stays between them and the app
@@ -253,7 +242,7 @@ def _results_page(request: TeamRequest, access: Access, assessment: Assessment, 
 
 
 @require_GET
-def person_results(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+def person_results(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     access = _get_access_for_follower(request, engineer_pk)
     assessment = _latest_finished(access.engineer.pk)
     if assessment is None:
@@ -262,7 +251,7 @@ def person_results(request: TeamRequest, engineer_pk: int) -> HttpResponse:
 
 
 @require_GET
-def person_roadmap(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+def person_roadmap(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     access = _get_access_for_follower(request, engineer_pk)
     roadmap = Roadmap.objects.select_related("owner", "role").filter(owner=access.engineer).first()
     if roadmap is None:
@@ -289,7 +278,7 @@ RATING_ROW = "team/person_results.html#rating_row"
 
 
 @require_POST
-def rate(request: TeamRequest, engineer_pk: int) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     """A manager rates one competency of a report, 0 to 4, with an optional comment."""
     access = _get_access_for_follower(request, engineer_pk)
     if not access.can_rate:
