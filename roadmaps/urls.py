@@ -14,7 +14,9 @@ urlpatterns = [
     path("<int:pk>/roadmap.json", views.roadmap_export_json, name="export_json"),
     path("<int:pk>/roadmap.ics", views.roadmap_calendar, name="calendar"),
     path("<int:pk>/items/<int:item_pk>/", views.item_update, name="item_update"),
-    # The item card builds these two from item_update's address: keep them beside it.
+    # The item card builds the next three from item_update's address, and the comment threads build
+    # comment_edit and comment_delete from comment_create's: one reversal per card or thread rather
+    # than one per form. tests/roadmaps/test_addresses.py checks every address on the page resolves.
     path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/items/<int:item_pk>/comments/", comment_views.item_comments, name="item_comments"),
     path("<int:pk>/items/<int:item_pk>/links/", views.link_add, name="link_add"),

@@ -103,7 +103,6 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
         "item": item,
         "can_edit": True,
         "update_url": reverse("roadmaps:item_update", args=[roadmap.pk, item.pk]),
-        "link_url": reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]),
     }
     if is_partial(request):
         return render(request, "roadmaps/includes/item_card.html#editor", context)
@@ -141,6 +140,8 @@ def _item_response(
         "can_edit": True,
         # Without it the redrawn card dropped its comments until the next reload.
         "comments_enabled": True,
+        # Everything but a status button is posted from the editor, which stays open around its "Saved".
+        "editing": "status" not in request.POST,
         "oob": True,
     }
     return render(request, ITEM_CARD, context, status=status)

@@ -396,6 +396,11 @@ def test_a_finished_assessment_is_scored_for_the_dashboard_once_and_a_new_one_at
     def refuse(*args, **kwargs):
         raise AssertionError("a finished assessment was scored again")
 
+    # Rendered results pages are kept too; as many as the results cache holds do not push the summary out.
+    from django.core.cache import cache, caches
+
+    cache.set_many({f"results-page-{n}": "x" * 100 for n in range(caches["default"]._max_entries + 10)})
+
     with monkeypatch.context() as patched:
         patched.setattr(team_selectors, "_summary", refuse)
         # The latest assessments are not read again: one query fewer than the first time.

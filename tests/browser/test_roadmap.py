@@ -135,6 +135,27 @@ def test_move_an_item_to_another_month(live_server, page, engineer):
     assert (item.month, item.pinned) == (roadmap.month_date(3), True)
 
 
+def test_notes_saved_from_the_editor_stay_in_view_and_show_as_text_after_a_reload(live_server, page, engineer):
+    roadmap = roadmap_for(engineer)
+    item = roadmap.items.order_by("month", "position").first()
+    _sign_in(page, live_server, engineer)
+    page.goto(f"{live_server.url}/roadmap/{roadmap.pk}/")
+
+    card = page.locator(f"#item-{item.pk}")
+    card.get_by_text("Notes, evidence and month").click()
+    card.get_by_label("Notes").fill("Booked the evals course for March.")
+    card.get_by_role("button", name="Save notes").click()
+
+    expect(card.get_by_role("status")).to_have_text("Saved")
+    expect(card.get_by_label("Notes")).to_have_value("Booked the evals course for March.")
+    page.reload()
+    card = page.locator(f"#item-{item.pk}")
+    expect(card.locator("p.notes")).to_have_text("Notes: Booked the evals course for March.")
+    expect(card.get_by_label("Notes")).to_have_count(0)  # the editor waits to be opened
+    item.refresh_from_db()
+    assert item.notes == "Booked the evals course for March."
+
+
 def test_replan_after_a_reassessment_keeps_done_items(live_server, page, engineer):
     roadmap = roadmap_for(engineer)
     done = roadmap.items.order_by("month", "position").first()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -177,6 +179,20 @@ def test_links_in_comments_are_clickable_and_nofollow(client, roadmap, mentor):
     client.force_login(mentor)
     fragment = _post(client, roadmap, htmx=True, body="See https://example.com/guide for this").content.decode()
     assert '<a href="https://example.com/guide" rel="nofollow">https://example.com/guide</a>' in fragment
+
+
+def test_a_comment_shows_when_it_was_written_and_an_edited_text_shows_at_once(client, roadmap, mentor):
+    comment = Comment.objects.create(roadmap=roadmap, author=mentor, body="First line\nsecond line")
+    Comment.objects.filter(pk=comment.pk).update(created_at=datetime.datetime(2026, 11, 3, 9, 5, tzinfo=datetime.UTC))
+    client.force_login(roadmap.owner)
+    url = reverse("roadmaps:detail", args=[roadmap.pk])
+    page = client.get(url).content.decode()
+    assert '<time datetime="2026-11-03T09:05:00+00:00">3 Nov 2026, 09:05</time>' in page
+    assert "First line<br>second line" in page
+    Comment.objects.filter(pk=comment.pk).update(body="Rewritten")
+    page = client.get(url).content.decode()
+    assert "Rewritten" in page
+    assert "First line" not in page
 
 
 def test_roadmap_page_queries_do_not_grow_with_comments(client, roadmap, mentor, django_assert_num_queries):

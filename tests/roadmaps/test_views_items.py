@@ -344,10 +344,26 @@ def test_a_closed_editor_is_not_drawn_with_the_page_but_fetched_when_opened(engi
     assert 'hx-trigger="toggle once"' in str(closed)
     assert f"notes-{plain.pk}" not in str(closed)  # no editor drawn
     assert f'<a href="{edit_url}">' in str(closed)  # the way in without JavaScript
-    # A card with notes opens on them, editor and all.
-    opened = find(page, f"item-{noted.pk}")
-    assert find(opened, f"notes-{noted.pk}") is not None
-    assert "hx-get" not in str(opened).split("<summary>")[0].rsplit("<details", 1)[1]
+    # A card with notes shows them as text, and its editor waits to be opened like the others.
+    noted_card = find(page, f"item-{noted.pk}")
+    assert "Notes: Halfway through the course." in text(noted_card)
+    assert find(noted_card, f"notes-{noted.pk}") is None
+    assert f'hx-get="{reverse("roadmaps:item_edit", args=[roadmap.pk, noted.pk])}"' in str(noted_card)
+
+
+def test_a_card_saved_from_its_editor_comes_back_with_the_editor_open(engineer_client, roadmap):
+    item = _first(roadmap)
+    url = _update(roadmap, item.pk)
+    saved = parse(engineer_client.post(url, {"notes": "Booked the course."}, headers=HTMX).content.decode())
+    card = find(saved, f"item-{item.pk}")
+    assert text(find(card, f"notes-{item.pk}")) == "Booked the course."
+    assert "Notes: Booked the course." not in text(card)  # not twice: the editor holds them
+    assert text(card).endswith("Saved")
+    # A status button is not on the editor, so the card it redraws keeps the editor closed.
+    done = parse(engineer_client.post(url, {"status": "done"}, headers=HTMX).content.decode())
+    card = find(done, f"item-{item.pk}")
+    assert find(card, f"notes-{item.pk}") is None
+    assert "Notes: Booked the course." in text(card)
 
 
 def test_the_fetched_editor_has_the_notes_links_and_month_of_that_item(engineer_client, roadmap):

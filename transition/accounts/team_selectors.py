@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -125,6 +125,7 @@ def _summaries(pks: list[int]) -> dict[int, Summary]:
     then taken from there without a query."""
     framework = content.get_framework()
     keys = {pk: f"team-summary:{framework.version}:{pk}" for pk in pks}
+    cache = caches["summaries"]
     kept = cache.get_many(keys.values())
     found = {pk: kept[key] for pk, key in keys.items() if key in kept}
     missing = [pk for pk in pks if pk not in found]
