@@ -59,6 +59,15 @@ def test_an_htmx_status_change_redraws_the_card_and_the_progress_as_a_reload_wou
     assert find(before, "main") == find(fresh, "main"), difference(find(before, "main"), find(fresh, "main"))
 
 
+def test_a_card_offers_every_status_once_with_the_current_one_pressed(engineer_client, roadmap):
+    item = _first(roadmap)
+    RoadmapItem.objects.filter(pk=item.pk).update(status=RoadmapItem.Status.DOING)
+    card = str(find(parse(engineer_client.get(_detail(roadmap)).content), f"item-{item.pk}"))
+    buttons = re.findall(r'<button aria-pressed="(\w+)" name="status" type="submit" value="(\w+)">([^<]+)</button>', card)
+    assert [(value, label.strip()) for _, value, label in buttons] == list(RoadmapItem.Status.choices)
+    assert [value for pressed, value, _ in buttons if pressed == "true"] == ["doing"]
+
+
 def test_ticking_an_item_done_sends_the_new_progress_numbers_out_of_band(engineer_client, roadmap):
     item = _first(roadmap)
     total = roadmap.items.count()
