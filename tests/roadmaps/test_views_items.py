@@ -63,7 +63,8 @@ def test_a_card_offers_every_status_once_with_the_current_one_pressed(engineer_c
     item = _first(roadmap)
     RoadmapItem.objects.filter(pk=item.pk).update(status=RoadmapItem.Status.DOING)
     card = str(find(parse(engineer_client.get(_detail(roadmap)).content), f"item-{item.pk}"))
-    buttons = re.findall(r'<button aria-pressed="(\w+)" name="status" type="submit" value="(\w+)">([^<]+)</button>', card)
+    button = r'<button aria-pressed="(\w+)" name="status" type="submit" value="(\w+)">([^<]+)</button>'
+    buttons = re.findall(button, card)
     assert [(value, label.strip()) for _, value, label in buttons] == list(RoadmapItem.Status.choices)
     assert [value for pressed, value, _ in buttons if pressed == "true"] == ["doing"]
 
