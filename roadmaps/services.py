@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,6 +19,10 @@ DEFAULT_MONTHS = 6
 
 class RoadmapError(ValueError):
     """A change that cannot be made; the message says why, in the engineer's words."""
+
+
+class RoadmapExists(RoadmapError):
+    """The engineer has a roadmap already: there is one per engineer."""
 
 
 class StaleRoadmap(RoadmapError):
@@ -88,12 +92,15 @@ def _item_from(planned: planning.PlannedItem, start: datetime.date, actions: dic
     }
 
 
+ROADMAP_EXISTS = "You already have a roadmap: update it from your new results instead."
+
+
 @transaction.atomic
 def roadmap_create(*, owner: User, assessment: Assessment, hours_per_week: int, months: int) -> Roadmap:
     if assessment.owner_id != owner.pk:
         raise RoadmapError("That assessment is not yours.")
     if Roadmap.objects.filter(owner=owner).exists():
-        raise RoadmapError("You already have a roadmap: update it from your new results instead.")
+        raise RoadmapExists(ROADMAP_EXISTS)
     plan = _plan_for(assessment, hours_per_week, months, None)
     result = _result(assessment)
     roadmap = Roadmap(
@@ -104,8 +111,14 @@ def roadmap_create(*, owner: User, assessment: Assessment, hours_per_week: int, 
         months=months,
         start_month=_this_month(),
     )
-    roadmap.full_clean()
-    roadmap.save()
+    roadmap.full_clean(validate_unique=False)
+    try:
+        # A second "Save" sent before the first one finished (a double click, two tabs) passes the check
+        # above too; the database's one-roadmap-per-owner constraint is what turns it away.
+        with transaction.atomic():
+            roadmap.save()
+    except IntegrityError:
+        raise RoadmapExists(ROADMAP_EXISTS) from None
     actions = Action.objects.in_bulk(field_name="slug")
     RoadmapItem.objects.bulk_create(
         RoadmapItem(roadmap=roadmap, position=position, **_item_from(planned, roadmap.start_month, actions))

@@ -60,7 +60,13 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = None
     if form.is_bound and form.is_valid():
         if request.method == "POST":
-            roadmap = services.roadmap_create(owner=request.user, assessment=assessment, **form.cleaned_data)
+            try:
+                roadmap = services.roadmap_create(owner=request.user, assessment=assessment, **form.cleaned_data)
+            except services.RoadmapExists:
+                # The same "Save" twice, or from two tabs: the first one made it.
+                existing = Roadmap.objects.get(owner=request.user)
+                messages.info(request, "Your roadmap was already saved: here it is.")
+                return redirect("roadmaps:detail", pk=existing.pk)
             messages.success(request, "Your roadmap is ready. Start with this month's focus.")
             return redirect("roadmaps:detail", pk=roadmap.pk)
         plan = services.roadmap_preview(assessment=assessment, **form.cleaned_data)
@@ -113,6 +119,7 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
 
 
 ITEM_CARD = "roadmaps/includes/item_card.html#updated"
+LINK_GONE = "That link had already been removed."
 # Said the same way whether the id was tampered with or a re-plan in another tab removed the item:
 # a 404 left an htmx click silently doing nothing, and this gives nothing away about other roadmaps.
 ITEM_GONE = "That item is not on your roadmap any more. Reload the page to see your roadmap as it is now."
@@ -204,6 +211,10 @@ def link_delete(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> Htt
     roadmap = get_roadmap_for_owner(request, pk)
     link = EvidenceLink.objects.filter(pk=link_pk, item__roadmap=roadmap).select_related("item").first()
     if link is None:
+        # Removed already, in another tab or by a second click: say so on the card the button was on.
+        item_pk = request.POST.get("item", "")
+        if item_pk.isdigit() and roadmap.items.filter(pk=item_pk).exists():
+            return _item_response(request, roadmap, int(item_pk), error=LINK_GONE, status=400)
         raise Http404("No such link.")
     item_pk = link.item_id
     services.item_link_delete(link=link)

@@ -123,6 +123,17 @@ def test_a_roadmap_cannot_be_made_from_someone_elses_assessment():
     assert not Roadmap.objects.exists()
 
 
+def test_a_second_save_that_got_past_the_check_is_turned_away_by_the_database(monkeypatch):
+    roadmap = roadmap_for()
+    again = finished_assessment(roadmap.owner)
+    # As when two requests both looked before either had saved.
+    monkeypatch.setattr(Roadmap.objects, "filter", lambda **lookups: Roadmap.objects.none())
+    with pytest.raises(services.RoadmapExists, match="already have a roadmap"):
+        services.roadmap_create(owner=roadmap.owner, assessment=again, hours_per_week=5, months=6)
+    assert list(Roadmap.objects.all()) == [roadmap]
+    assert RoadmapItem.objects.exclude(roadmap=roadmap).count() == 0
+
+
 def test_an_engineer_has_one_roadmap():
     roadmap = roadmap_for()
     again = finished_assessment(roadmap.owner)

@@ -286,6 +286,21 @@ def test_a_bad_evidence_link_is_refused_in_place(engineer_client, roadmap, url):
     assert _state(roadmap) == before
 
 
+def test_removing_a_link_that_is_already_gone_says_so_on_its_card(engineer_client, roadmap):
+    item = _first(roadmap)
+    link = EvidenceLink.objects.create(item=item, url="https://example.com/eval-report")
+    remove = reverse("roadmaps:link_delete", args=[roadmap.pk, link.pk])
+    assert engineer_client.post(remove, {"item": item.pk}, headers=HTMX).status_code == 200
+
+    again = engineer_client.post(remove, {"item": item.pk}, headers=HTMX)  # a second tab, or a second click
+    assert again.status_code == 400
+    card = find(parse(again.content), f"item-{item.pk}")
+    assert "That link had already been removed." in text(card)
+    assert "eval-report" not in again.content.decode()
+    plain = engineer_client.post(remove, {"item": item.pk}, follow=True)
+    assert "That link had already been removed." in plain.content.decode()
+
+
 def test_a_link_of_another_roadmap_cannot_be_removed(engineer_client, roadmap, other_item):
     link = EvidenceLink.objects.create(item=other_item, url="https://example.com/theirs")
     response = engineer_client.post(reverse("roadmaps:link_delete", args=[roadmap.pk, link.pk]), headers=HTMX)

@@ -70,6 +70,22 @@ def test_changing_the_numbers_with_htmx_returns_only_the_preview_as_a_full_page_
     assert not Roadmap.objects.exists()
 
 
+def test_saving_twice_at_once_lands_on_the_one_roadmap_without_an_error(engineer_client, engineer, monkeypatch):
+    assessment = finished_assessment(engineer)
+    create = services.roadmap_create
+
+    def other_tab_first(**kwargs):
+        create(**kwargs)  # the other request's save lands while this one is on its way
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "roadmap_create", other_tab_first)
+    response = engineer_client.post(NEW, {"assessment": assessment.pk, "hours_per_week": 5, "months": 6}, follow=True)
+
+    roadmap = Roadmap.objects.get(owner=engineer)
+    assert response.redirect_chain == [(reverse("roadmaps:detail", args=[roadmap.pk]), 302)]
+    assert "Your roadmap was already saved" in response.content.decode()
+
+
 def test_a_boosted_or_history_restore_request_gets_the_whole_new_page(engineer_client, engineer):
     finished_assessment(engineer)
     for extra in ({"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}):
