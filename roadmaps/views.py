@@ -212,13 +212,12 @@ def link_delete(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> Htt
     link = EvidenceLink.objects.filter(pk=link_pk, item__roadmap=roadmap).select_related("item").first()
     if link is None:
         # Removed already, in another tab or by a second click: say so on the card the button was on.
-        item_pk = request.POST.get("item", "")
-        if item_pk.isdigit() and roadmap.items.filter(pk=item_pk).exists():
-            return _item_response(request, roadmap, int(item_pk), error=LINK_GONE, status=400)
+        posted = request.POST.get("item", "")
+        if posted.isdigit() and roadmap.items.filter(pk=posted).exists():
+            return _item_response(request, roadmap, int(posted), error=LINK_GONE, status=400)
         raise Http404("No such link.")
-    item_pk = link.item_id
     services.item_link_delete(link=link)
-    return _item_response(request, roadmap, item_pk)
+    return _item_response(request, roadmap, link.item_id)
 
 
 @require_http_methods(["GET", "POST"])
