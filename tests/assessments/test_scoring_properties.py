@@ -165,3 +165,56 @@ def test_ranking_is_best_first_and_unchosen_role_is_the_best_fit(answers):
     assert result.readiness == max(fit.readiness for fit in result.role_fit)
     gap_keys = [(-gap.priority, gap.competency) for gap in result.gaps]
     assert gap_keys == sorted(gap_keys)
+
+
+# --- Whole numbers and fractions agree ---------------------------------------------------------
+
+hundredth_levels = st.dictionaries(
+    st.sampled_from(content.COMPETENCY_SLUGS), st.integers(0, 100 * content.MAX_LEVEL).map(lambda h: h / 100)
+)
+
+
+@laws
+@given(levels=hundredth_levels)
+def test_readiness_in_whole_hundredths_is_what_the_exact_fractions_give(levels):
+    from assessments import scoring
+
+    checked = scoring._checked_levels(FW, levels)
+    assert checked.hundredths is not None  # the fast path is the one taken for such levels
+    for role in FW.roles:
+        fast = scoring._readiness_and_gaps(role, checked)
+        exact = scoring._in_fractions(scoring._requirements(role), checked.exact)
+        assert fast == exact, role.slug
+
+
+def _reference_score(competency, answers: Answers) -> tuple:
+    """The formulas of the scoring rules, in fractions, rounded half up to hundredths."""
+    from fractions import Fraction
+
+    from assessments import scoring
+
+    answered = [(i, i.score_of(answers.items[i.slug])) for i in competency.items if i.slug in answers.items]
+    if not answered:
+        return None
+    weight = sum(scoring.ITEM_WEIGHTS[i.kind] for i, _ in answered)
+    level = sum(scoring.ITEM_WEIGHTS[i.kind] * s for i, s in answered) / weight
+    scores = [s for _, s in answered]
+    confidence = Fraction(len(answered), len(competency.items)) * (
+        1 - Fraction(max(scores) - min(scores), content.MAX_LEVEL)
+    )
+    behaviour = [s for i, s in answered if i.kind == "behaviour"]
+    scenario = [s for i, s in answered if i.kind == "scenario"]
+    mean = lambda xs: Fraction(sum(xs), len(xs)) if xs else None  # noqa: E731
+    blind = bool(behaviour and scenario) and mean(behaviour) - mean(scenario) >= scoring.BLIND_SPOT_MARGIN
+    shown = lambda x: None if x is None else scoring._round(x, 2)  # noqa: E731
+    return shown(level), shown(confidence), shown(mean(behaviour)), shown(mean(scenario)), blind
+
+
+@laws
+@given(answers=answer_sets())
+def test_competency_scores_in_whole_numbers_are_what_the_exact_fractions_give(answers):
+    result = score(FW, Answers(items=answers.items))
+    for competency, found in zip(FW.competencies, result.competencies, strict=True):
+        expected = _reference_score(competency, answers)
+        if expected is not None:
+            assert (found.level, found.confidence, found.self_rating, found.scenario, found.blind_spot) == expected
