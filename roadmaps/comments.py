@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db import transaction
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import urlize
 from django.utils.safestring import SafeString
 
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.models import Notification, User
 from transition.accounts.services import notify
+from transition.formatting import stamp
 
 BODY_MAX = 4000
 
@@ -94,29 +92,17 @@ def comment_delete(*, comment: Comment, author: User) -> None:
     comment.delete()
 
 
-class Stamp(NamedTuple):
-    iso: str  # for <time datetime>
-    shown: str
-
-
-# A thread is drawn on every roadmap load and written rarely, and urlize and date formatting were
-# most of its cost (make bench); both depend only on their input, so each process keeps the last few
-# thousand. The time zone is part of the key because the shown time is local.
+# A thread is drawn on every roadmap load and written rarely, and urlize was much of its cost
+# (make bench); it depends only on the text, so each process keeps the last few thousand.
 @functools.lru_cache(maxsize=4096)
 def _body_html(body: str) -> SafeString:
     return linebreaksbr(urlize(body, nofollow=True, autoescape=True), autoescape=False)
 
 
-@functools.lru_cache(maxsize=4096)
-def _stamp(moment: datetime.datetime, zone: str) -> Stamp:
-    local = timezone.localtime(moment)
-    return Stamp(iso=local.isoformat(), shown=date_format(local, "j M Y, H:i"))
-
-
 def _prepare(comment: Comment) -> Comment:
     """What the thread template shows of a comment, worked out once per text and time."""
     comment.body_html = _body_html(comment.body)  # type: ignore[attr-defined]
-    comment.stamp = _stamp(comment.created_at, timezone.get_current_timezone_name())  # type: ignore[attr-defined]
+    comment.stamp = stamp(comment.created_at, "j M Y, H:i")  # type: ignore[attr-defined]
     return comment
 
 

@@ -157,7 +157,10 @@ def test_last_activity_is_the_latest_of_assessments_and_roadmap_items(manager_cl
     )
     row = csv_rows(manager_client.get(EXPORT))[1]
     assert row[6] == timezone.localtime(recently).strftime("%Y-%m-%d %H:%M")
-    assert "stalled" not in manager_client.get(DASHBOARD).content.decode()
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert "stalled" not in page
+    local = timezone.localtime(recently)
+    assert f'<time datetime="{local.isoformat()}">{local.day} {local:%b %Y}</time>' in page
 
 
 def test_no_activity_for_a_month_is_flagged_as_stalled(manager_client, manager):

@@ -15,6 +15,7 @@ from assessments import content, scoring
 from assessments.models import Assessment
 from roadmaps.models import RoadmapItem, month_start
 from transition.accounts.models import Share, User
+from transition.formatting import Stamp, stamp
 
 # Fewer people than this and an aggregate starts to describe individuals.
 HEATMAP_MIN_PEOPLE = 3
@@ -39,6 +40,10 @@ class Report:
     has_roadmap: bool
     levels: dict[str, float] | None
     stalled: bool
+
+    @property
+    def activity(self) -> Stamp | None:
+        return None if self.last_activity is None else stamp(self.last_activity, "j M Y")
 
     @property
     def name(self) -> str:
