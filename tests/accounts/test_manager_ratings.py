@@ -218,9 +218,12 @@ def test_service_refuses_a_level_outside_the_scale(engineer, manager, level):
 # --- notification ---------------------------------------------------------------------------------------
 
 
-def test_the_engineer_is_notified_once_per_sitting(manager_client, engineer, manager, mailoutbox):
-    manager_client.post(rate_url(engineer), {"competency": "mentoring", "level": "3"})
-    manager_client.post(rate_url(engineer), {"competency": "saying-no", "level": "2"})
+def test_the_engineer_is_notified_once_per_sitting(
+    manager_client, engineer, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the email waits for the commit
+        manager_client.post(rate_url(engineer), {"competency": "mentoring", "level": "3"})
+        manager_client.post(rate_url(engineer), {"competency": "saying-no", "level": "2"})
     notification = Notification.objects.get()
     assert (notification.recipient, notification.actor, notification.kind) == (engineer, manager, "rating")
     assert notification.url == own_results_url(engineer) + "#manager-view"

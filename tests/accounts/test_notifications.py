@@ -197,12 +197,13 @@ def test_mark_all_read_marks_only_mine(user_client, user):
 # What sends them
 
 
-def test_an_accepted_invitation_notifies_and_emails_the_engineer(client, user):
+def test_an_accepted_invitation_notifies_and_emails_the_engineer(client, user, django_capture_on_commit_callbacks):
     _, token = invite(user, "riley@example.com", "manager")
     mail.outbox.clear()
     riley = UserFactory(name="Riley Mentor", email="riley@example.com")
     client.force_login(riley)
-    client.post(reverse("sharing:accept", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):  # the email waits for the commit
+        client.post(reverse("sharing:accept", args=[token]))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]

@@ -62,10 +62,11 @@ def test_a_new_invitation_replaces_the_unanswered_one(engineer, riley):
     assert services.share_accept(token=new_token, user=riley).pk == second.pk
 
 
-def test_accept_activates_the_share_and_tells_the_engineer(engineer, riley):
+def test_accept_activates_the_share_and_tells_the_engineer(engineer, riley, django_capture_on_commit_callbacks):
     _, token = invite(engineer, riley.email, "manager")
     mail.outbox.clear()
-    share = services.share_accept(token=token, user=riley)
+    with django_capture_on_commit_callbacks(execute=True):  # the email waits for the commit
+        share = services.share_accept(token=token, user=riley)
     assert (share.status, share.person) == (Share.Status.ACTIVE, riley)
     assert share.accepted_at is not None
     notification = Notification.objects.get()
@@ -141,13 +142,14 @@ def test_access_combines_both_relations(engineer, riley):
     assert access.sees_private
 
 
-def test_a_name_with_a_line_break_does_not_break_the_emails(riley):
+def test_a_name_with_a_line_break_does_not_break_the_emails(riley, django_capture_on_commit_callbacks):
     # Sign-up accepts any name; an email subject may not hold a line break.
     engineer = UserFactory(name="Avery\nEngineer")
     _, token = invite(engineer, riley.email)
     riley.name = "Riley\r\nMentor"
     riley.save()
-    services.share_accept(token=token, user=riley)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.share_accept(token=token, user=riley)
     assert [m.subject for m in mail.outbox] == [
         "Avery Engineer invites you to follow their move into AI leadership",
         "Transition: Riley Mentor accepted your invitation as your mentor.",

@@ -125,6 +125,23 @@ def test_the_list_costs_the_same_queries_for_many_shares(engineer_client, engine
 # Inviting
 
 
+def test_an_invitation_the_mail_server_refuses_saves_nothing_and_says_so(engineer_client, engineer, monkeypatch):
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    first = Share.objects.get()
+
+    def refused(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    response = engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+
+    assert response.status_code == 400  # shown at the address, as the form's other refusals
+    assert "The invitation email could not be sent just now, so nothing was saved." in response.content.decode()
+    assert list(Share.objects.all()) == [first]  # the earlier invitation still stands
+    first.refresh_from_db()
+    assert first.status == Share.Status.PENDING
+
+
 def test_it_sends_an_invitation_and_shows_it_as_pending(engineer_client, engineer):
     response = engineer_client.post(LIST, {"email": "Boss@Example.com", "relation": "manager"})
     assert response.status_code == 302

@@ -116,14 +116,18 @@ def test_a_bad_choice_is_reported_on_the_card_without_a_reload(live_server, page
     assert item.status == "todo"
 
 
-def test_move_an_item_to_another_month(live_server, page, engineer):
+def _first_card_with_its_editor_open(live_server, page, engineer):
     roadmap = roadmap_for(engineer)
     item = roadmap.items.order_by("month", "position").first()
     _sign_in(page, live_server, engineer)
     page.goto(f"{live_server.url}/roadmap/{roadmap.pk}/")
-
     card = page.locator(f"#item-{item.pk}")
-    card.get_by_text("Notes, evidence and month").click()
+    card.get_by_text("Notes, evidence and month").click()  # fetches the editor
+    return roadmap, item, card
+
+
+def test_move_an_item_to_another_month(live_server, page, engineer):
+    roadmap, item, card = _first_card_with_its_editor_open(live_server, page, engineer)
     card.get_by_label("Move to").select_option("3")
     card.get_by_role("button", name="Move", exact=True).click()
 
@@ -136,13 +140,7 @@ def test_move_an_item_to_another_month(live_server, page, engineer):
 
 
 def test_notes_saved_from_the_editor_stay_in_view_and_show_as_text_after_a_reload(live_server, page, engineer):
-    roadmap = roadmap_for(engineer)
-    item = roadmap.items.order_by("month", "position").first()
-    _sign_in(page, live_server, engineer)
-    page.goto(f"{live_server.url}/roadmap/{roadmap.pk}/")
-
-    card = page.locator(f"#item-{item.pk}")
-    card.get_by_text("Notes, evidence and month").click()
+    _, item, card = _first_card_with_its_editor_open(live_server, page, engineer)
     card.get_by_label("Notes").fill("Booked the evals course for March.")
     card.get_by_role("button", name="Save notes").click()
 

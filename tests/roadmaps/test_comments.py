@@ -32,9 +32,12 @@ def _post(client, roadmap, htmx=False, **data):
     return client.post(reverse("roadmaps:comment_create", args=[roadmap.pk]), data, headers=HTMX if htmx else {})
 
 
-def test_mentor_comments_on_the_roadmap_and_the_engineer_is_notified(client, roadmap, mentor):
+def test_mentor_comments_on_the_roadmap_and_the_engineer_is_notified(
+    client, roadmap, mentor, django_capture_on_commit_callbacks
+):
     client.force_login(mentor)
-    response = _post(client, roadmap, body="Good start. Pick one eval first.")
+    with django_capture_on_commit_callbacks(execute=True):  # the email waits for the commit
+        response = _post(client, roadmap, body="Good start. Pick one eval first.")
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.author == mentor
@@ -43,6 +46,22 @@ def test_mentor_comments_on_the_roadmap_and_the_engineer_is_notified(client, roa
     assert note.kind == Notification.Kind.COMMENT
     assert f"#comment-{comment.pk}" in note.url
     assert [m.to for m in mail.outbox] == [[roadmap.owner.email]]
+
+
+def test_a_comment_is_posted_and_notified_in_the_app_when_the_mail_server_is_down(
+    client, roadmap, mentor, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def refused(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")  # what smtplib raises with the server down
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    client.force_login(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, roadmap, htmx=True, body="Still worth doing this month.")
+    assert response.status_code == 200
+    assert "Still worth doing this month." in response.content.decode()
+    assert Notification.objects.filter(recipient=roadmap.owner, kind=Notification.Kind.COMMENT).count() == 1
+    assert "A notification email could not be sent" in caplog.text
 
 
 def test_mentor_comments_on_one_item_in_place_through_htmx(client, roadmap, mentor):

@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
     name = "transition.accounts"
     label = "accounts"
     verbose_name = "Accounts and sharing"
+
+    def ready(self) -> None:
+        # Connects the request signals that send notification emails after the response.
+        from transition import mail  # noqa: F401

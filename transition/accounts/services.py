@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -14,8 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from transition.accounts.models import Notification, Share, User
+from transition.mail import send_soon
+
+logger = logging.getLogger(__name__)
 
 INVITATION_DAYS = 7
+INVITE_NOT_SENT = "The invitation email could not be sent just now, so nothing was saved. Try again in a few minutes."
 # A share whose invitation was used or withdrawn keeps no hash, so no link can match it
 # (bandit: this empty string is the absence of a secret, not one).
 NO_TOKEN = ""  # nosec B105
@@ -39,6 +44,7 @@ def _subject(text: str) -> str:
     return " ".join(text.split())
 
 
+@transaction.atomic
 def share_invite(
     *, engineer: User, email: str, relation: str, include_private: bool = False, base_url: str = ""
 ) -> tuple[Share, str]:
@@ -74,12 +80,16 @@ def share_invite(
     share.save()
     link = (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
     context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
-    send_mail(
-        subject=_subject(f"{engineer.name} invites you to follow their move into AI leadership"),
-        message=render_to_string("sharing/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
+    try:
+        send_mail(
+            subject=_subject(f"{engineer.name} invites you to follow their move into AI leadership"),
+            message=render_to_string("sharing/email/invitation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except Exception:  # the mail server is down or refused: the email is the only way the link travels
+        logger.warning("An invitation email could not be sent; nothing was saved.", exc_info=True)
+        raise ShareError(INVITE_NOT_SENT) from None
     return share, token
 
 
@@ -143,11 +153,11 @@ def share_set_private(*, share: Share, include_private: bool) -> Share:
 def notify(
     *, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True
 ) -> Notification:
-    """An in-app notification, and the same by email."""
+    """An in-app notification, and the same by email once it is saved (transition.mail)."""
     notification = Notification.objects.create(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url)
     if email and recipient.is_active:
         # Emails carry absolute links; the in-app list uses the path.
-        send_mail(
+        send_soon(
             subject=_subject(f"Transition: {text[:80]}"),
             message=render_to_string(
                 "sharing/email/notification.txt",
