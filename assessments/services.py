@@ -271,15 +271,25 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     assessment.save()
     # Copy only the kind of answer the new mode's pages show: hidden item answers would outrank
     # every new quick rating in the score, and hidden ratings would stand in for unanswered sections.
-    if previous is not None and mode == Assessment.Mode.FULL:
+    # They come from the latest finished assessment of the same mode, so that a quick check-in
+    # between two full questionnaires does not leave the second one blank.
+    if previous is not None and previous.mode != mode:
+        source = (
+            Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED, mode=mode)
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+    else:
+        source = previous
+    if source is not None and mode == Assessment.Mode.FULL:
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_id=item_id, choice=choice)
-            for item_id, choice in previous.answers.filter(item__retired=False).values_list("item_id", "choice")
+            for item_id, choice in source.answers.filter(item__retired=False).values_list("item_id", "choice")
         )
-    if previous is not None and mode == Assessment.Mode.QUICK:
+    if source is not None and mode == Assessment.Mode.QUICK:
         Rating.objects.bulk_create(
             Rating(assessment=assessment, competency_id=comp_id, level=level)
-            for comp_id, level in previous.ratings.values_list("competency_id", "level")
+            for comp_id, level in source.ratings.values_list("competency_id", "level")
         )
     if previous is not None:
         Evidence.objects.bulk_create(

@@ -110,6 +110,24 @@ def test_a_full_reassessment_after_a_quick_one_does_not_carry_hidden_ratings(eng
     assert "mentoring" in new.result["unanswered"]
 
 
+def test_a_full_questionnaire_after_a_quick_check_in_starts_from_the_last_full_answers(engineer, role):
+    first = AssessmentFactory(owner=engineer)
+    item = _item()
+    AnswerFactory(assessment=first, item=item, choice=2)
+    services.assessment_finish(assessment=first)
+    check_in = services.assessment_start(owner=engineer, role=role, mode="quick")
+    services.rating_save(assessment=check_in, competency=item.competency, level=3)
+    services.assessment_finish(assessment=check_in)
+
+    again = services.assessment_start(owner=engineer, role=role, mode="full")
+
+    assert dict(again.answers.values_list("item__slug", "choice")) == {item.slug: 2}
+    assert not again.ratings.exists()
+    assert again.previous == check_in  # "change since last" still measures from the latest of all
+    quick_again = services.assessment_start(owner=engineer, role=role, mode="quick")
+    assert dict(quick_again.ratings.values_list("competency__slug", "level")) == {item.competency.slug: 3}
+
+
 # --- answering ------------------------------------------------------------------------------------
 
 
