@@ -271,16 +271,18 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     assessment.save()
     # Copy only the kind of answer the new mode's pages show: hidden item answers would outrank
     # every new quick rating in the score, and hidden ratings would stand in for unanswered sections.
-    # They come from the latest finished assessment of the same mode, so that a quick check-in
-    # between two full questionnaires does not leave the second one blank.
+    # A full questionnaire after a quick check-in starts from the last full answers: 84 questions
+    # are too many to answer again from blank. A quick check-in after a full one starts blank, as
+    # ratings older than the full results would be stale.
+    source = previous
     if previous is not None and previous.mode != mode:
-        source = (
-            Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED, mode=mode)
-            .order_by("-finished_at", "-pk")
-            .first()
-        )
-    else:
-        source = previous
+        source = None
+        if mode == Assessment.Mode.FULL:
+            source = (
+                Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED, mode=mode)
+                .order_by("-finished_at", "-pk")
+                .first()
+            )
     if source is not None and mode == Assessment.Mode.FULL:
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_id=item_id, choice=choice)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.permissions import Access, access_to
-from transition.http import AuthenticatedHttpRequest, is_partial
+from transition.http import AuthenticatedHttpRequest, is_partial, sent_id
 
 THREADS = "roadmaps/includes/comments.html#threads"
 
@@ -45,7 +45,7 @@ def _respond(
 def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:
     if not value:
         return None
-    item = RoadmapItem.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).first()
+    item = RoadmapItem.objects.filter(pk=sent_id(value), roadmap=roadmap).first()
     if item is None:
         raise Http404("No such item.")
     return item
@@ -72,9 +72,7 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = None
     if request.POST.get("parent"):
         value = request.POST["parent"]
-        parent = (
-            Comment.objects.filter(pk=value if value.isdigit() else 0, roadmap=roadmap).select_related("item").first()
-        )
+        parent = Comment.objects.filter(pk=sent_id(value), roadmap=roadmap).select_related("item").first()
         if parent is None:
             raise Http404("No such comment.")
         item = parent.item

@@ -93,8 +93,9 @@ def comment_delete(*, comment: Comment, author: User) -> None:
 
 
 # A thread is drawn on every roadmap load and written rarely, and urlize was much of its cost
-# (make bench); it depends only on the text, so each process keeps the last few thousand.
-@functools.lru_cache(maxsize=4096)
+# (make bench); it depends only on the text, so each process keeps the last thousand.
+# 1,024 at most: a body is up to 4,000 characters, and its HTML more.
+@functools.lru_cache(maxsize=1024)
 def _body_html(body: str) -> SafeString:
     return linebreaksbr(urlize(body, nofollow=True, autoescape=True), autoescape=False)
 

@@ -19,14 +19,14 @@ from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
 from roadmaps.selectors import roadmap_view
-from transition.http import AuthenticatedHttpRequest, is_partial
+from transition.http import AuthenticatedHttpRequest, is_partial, sent_id
 
 
 def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
     pk = request.GET.get("assessment") or request.POST.get("assessment")
     if pk:
         assessment = Assessment.objects.filter(
-            pk=pk if str(pk).isdigit() else 0, owner=request.user, status=Assessment.Status.FINISHED
+            pk=sent_id(pk), owner=request.user, status=Assessment.Status.FINISHED
         ).first()
         if assessment is None:
             raise Http404("No such assessment.")
@@ -212,9 +212,9 @@ def link_delete(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> Htt
     link = EvidenceLink.objects.filter(pk=link_pk, item__roadmap=roadmap).select_related("item").first()
     if link is None:
         # Removed already, in another tab or by a second click: say so on the card the button was on.
-        posted = request.POST.get("item", "")
-        if posted.isdigit() and roadmap.items.filter(pk=posted).exists():
-            return _item_response(request, roadmap, int(posted), error=LINK_GONE, status=400)
+        posted = sent_id(request.POST.get("item", ""))
+        if roadmap.items.filter(pk=posted).exists():
+            return _item_response(request, roadmap, posted, error=LINK_GONE, status=400)
         raise Http404("No such link.")
     services.item_link_delete(link=link)
     return _item_response(request, roadmap, link.item_id)

@@ -7,9 +7,15 @@ from django.core import mail
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
-from transition.mail import send_soon
+from transition.mail import _waiting, send_soon
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits, so on_commit runs as in production
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_open():
+    yield
+    _waiting.set(None)  # a test that failed between the two signals must not hold later emails back
 
 
 def _send(subject: str = "Transition: a comment") -> None:

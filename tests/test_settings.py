@@ -53,3 +53,25 @@ def test_another_email_backend_can_be_chosen_in_production():
     )
     assert result.returncode == 0, result.stderr
     assert "someone@example.com" in result.stdout
+
+
+def test_production_email_gives_up_on_a_mail_server_that_does_not_answer():
+    # A listening socket that never speaks SMTP: without a timeout the send would wait for ever.
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        started = time.monotonic()
+        result = _manage(
+            "sendtestemail",
+            "someone@example.com",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(silent.getsockname()[1]),
+            EMAIL_TIMEOUT="1",
+            **PRODUCTION,
+        )
+    assert result.returncode != 0
+    assert "timed out" in result.stderr
+    assert time.monotonic() - started < 30

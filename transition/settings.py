@@ -187,6 +187,9 @@ else:
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS"),
+            # Seconds to wait on the mail server: without it a server that hangs holds a worker
+            # until gunicorn kills it, and with it the emails still waiting in that worker.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
 
 # Where the site is reached, for links in emails.

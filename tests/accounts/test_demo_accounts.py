@@ -18,6 +18,8 @@ def _run() -> str:
     return out.getvalue()
 
 
+# Real commits: notification emails wait for the commit, and the demo's commit is where they would go.
+@pytest.mark.django_db(transaction=True)
 def test_demo_gives_the_manager_a_team_and_the_engineer_a_mentor(settings, mailoutbox):
     settings.DEBUG = True
     output = _run()

@@ -156,7 +156,9 @@ def test_a_name_with_a_line_break_does_not_break_the_emails(riley, django_captur
     ]
 
 
-def test_notify_can_skip_the_email(engineer):
-    services.notify(recipient=engineer, actor=None, kind="comment", text="Hello", email=False)
-    assert Notification.objects.filter(recipient=engineer).count() == 1
-    assert not mail.outbox
+def test_notify_can_skip_the_email(engineer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipient=engineer, actor=None, kind="comment", text="Hello", email=False)
+        services.notify(recipient=engineer, actor=None, kind="comment", text="And this one by email")
+    assert Notification.objects.filter(recipient=engineer).count() == 2
+    assert [m.subject for m in mail.outbox] == ["Transition: And this one by email"]

@@ -182,6 +182,7 @@ def test_readiness_in_whole_hundredths_is_what_the_exact_fractions_give(levels):
     checked = scoring._checked_levels(FW, levels)
     assert checked.hundredths is not None  # the fast path is the one taken for such levels
     for role in FW.roles:
+        assert scoring._requirements(role).hundredths is not None  # and for the shipped weights
         fast = scoring._readiness_and_gaps(role, checked)
         exact = scoring._in_fractions(scoring._requirements(role), checked.exact)
         assert fast == exact, role.slug

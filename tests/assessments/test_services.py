@@ -124,8 +124,19 @@ def test_a_full_questionnaire_after_a_quick_check_in_starts_from_the_last_full_a
     assert dict(again.answers.values_list("item__slug", "choice")) == {item.slug: 2}
     assert not again.ratings.exists()
     assert again.previous == check_in  # "change since last" still measures from the latest of all
-    quick_again = services.assessment_start(owner=engineer, role=role, mode="quick")
-    assert dict(quick_again.ratings.values_list("competency__slug", "level")) == {item.competency.slug: 3}
+
+
+def test_a_quick_check_in_after_a_full_questionnaire_starts_blank_not_from_older_ratings(engineer, role):
+    check_in = AssessmentFactory(owner=engineer, quick=True)
+    RatingFactory(assessment=check_in, competency=Competency.objects.get(slug="mentoring"), level=4)
+    services.assessment_finish(assessment=check_in)
+    full = services.assessment_start(owner=engineer, role=role, mode="full")
+    services.assessment_finish(assessment=full)
+
+    again = services.assessment_start(owner=engineer, role=role, mode="quick")
+
+    assert not again.ratings.exists()  # the January ratings are older than the June answers
+    assert again.previous == full
 
 
 # --- answering ------------------------------------------------------------------------------------

@@ -64,6 +64,15 @@ def test_a_comment_is_posted_and_notified_in_the_app_when_the_mail_server_is_dow
     assert "A notification email could not be sent" in caplog.text
 
 
+@pytest.mark.parametrize("field", ["item", "parent"])
+@pytest.mark.parametrize("value", ["²", "١٢", "12abc", "-1"])
+def test_an_id_that_is_not_a_plain_number_is_not_found_rather_than_an_error(client, roadmap, mentor, field, value):
+    client.force_login(mentor)
+    response = _post(client, roadmap, htmx=True, body="Hello", **{field: value})
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+
+
 def test_mentor_comments_on_one_item_in_place_through_htmx(client, roadmap, mentor):
     item = roadmap.items.first()
     client.force_login(mentor)

@@ -299,6 +299,7 @@ def test_removing_a_link_that_is_already_gone_says_so_on_its_card(engineer_clien
     assert "eval-report" not in again.content.decode()
     plain = engineer_client.post(remove, {"item": item.pk}, follow=True)
     assert "That link had already been removed." in plain.content.decode()
+    assert engineer_client.post(remove, {"item": "²"}, headers=HTMX).status_code == 404  # not a 500
 
 
 def test_a_link_of_another_roadmap_cannot_be_removed(engineer_client, roadmap, other_item):

@@ -70,6 +70,12 @@ def test_changing_the_numbers_with_htmx_returns_only_the_preview_as_a_full_page_
     assert not Roadmap.objects.exists()
 
 
+@pytest.mark.parametrize("value", ["²", "١٢", "x"])
+def test_an_assessment_id_that_is_not_a_plain_number_is_not_found(engineer_client, engineer, value):
+    finished_assessment(engineer)
+    assert engineer_client.get(NEW, {"assessment": value}).status_code == 404
+
+
 def test_saving_twice_at_once_lands_on_the_one_roadmap_without_an_error(engineer_client, engineer, monkeypatch):
     assessment = finished_assessment(engineer)
     create = services.roadmap_create
