@@ -204,13 +204,12 @@ def questionnaire(assessment: Assessment, *, evidence: bool = True) -> Questionn
     return Questionnaire(assessment=assessment, sections=sections, choices=choices)
 
 
-def latest_finished_assessment(user) -> Assessment | None:
-    return (
-        Assessment.objects.filter(owner=user, status=Assessment.Status.FINISHED)
-        .select_related("role")
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+def latest_finished_assessment(user, mode: str | None = None) -> Assessment | None:
+    """The person's latest finished assessment, of one mode when ``mode`` is given."""
+    finished = Assessment.objects.filter(owner=user, status=Assessment.Status.FINISHED)
+    if mode is not None:
+        finished = finished.filter(mode=mode)
+    return finished.select_related("role").order_by("-finished_at", "-pk").first()
 
 
 def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:

@@ -19,7 +19,7 @@ from assessments.models import (
     Requirement,
     Role,
 )
-from assessments.selectors import answers_of
+from assessments.selectors import answers_of, latest_finished_assessment
 from transition.accounts.models import User
 
 
@@ -259,11 +259,7 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     """Start an assessment; a re-assessment starts with the previous answers filled in."""
     if mode not in Assessment.Mode.values:
         raise AssessmentError("Choose the full questionnaire or the quick self-rating.")
-    previous = (
-        Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    previous = latest_finished_assessment(owner)
     assessment = Assessment(
         owner=owner, role=role, mode=mode, framework_version=content.get_framework().version, previous=previous
     )
@@ -276,13 +272,7 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     # ratings older than the full results would be stale.
     source = previous
     if previous is not None and previous.mode != mode:
-        source = None
-        if mode == Assessment.Mode.FULL:
-            source = (
-                Assessment.objects.filter(owner=owner, status=Assessment.Status.FINISHED, mode=mode)
-                .order_by("-finished_at", "-pk")
-                .first()
-            )
+        source = latest_finished_assessment(owner, mode=mode) if mode == Assessment.Mode.FULL else None
     if source is not None and mode == Assessment.Mode.FULL:
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_id=item_id, choice=choice)

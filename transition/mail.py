@@ -48,11 +48,7 @@ def _request_started(**kwargs: Any) -> None:
     _waiting.set([])
 
 
-def _request_finished(**kwargs: Any) -> None:
-    _send_waiting()
-
-
-def _send_waiting() -> None:
+def _send_waiting(**kwargs: Any) -> None:
     waiting = _waiting.get()
     _waiting.set(None)
     for job in waiting or []:
@@ -60,4 +56,4 @@ def _send_waiting() -> None:
 
 
 request_started.connect(_request_started, dispatch_uid="transition.mail.request_started")
-request_finished.connect(_request_finished, dispatch_uid="transition.mail.request_finished")
+request_finished.connect(_send_waiting, dispatch_uid="transition.mail.request_finished")
