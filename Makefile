@@ -37,8 +37,8 @@ test: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(VENV)/bin/mypy transition assessments roadmaps
-	$(VENV)/bin/bandit -q -c pyproject.toml -r transition assessments roadmaps
+	$(TEST_ENV) $(VENV)/bin/mypy transition assessments roadmaps team privacy
+	$(VENV)/bin/bandit -q -c pyproject.toml -r transition assessments roadmaps team privacy
 
 # The production setup, locally: PostgreSQL, gunicorn with 2 workers, whitenoise, DEBUG off.
 # Plain HTTP on loopback, so the TLS-only cookie and redirect settings are relaxed here only.

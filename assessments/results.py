@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from assessments import content, scoring
-from assessments.models import Assessment, ManagerRating
+from assessments.models import Assessment, Evidence, ManagerRating
 from transition.accounts.models import Share
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
@@ -44,10 +45,23 @@ class ManagerView:
         return content.LEVEL_NAMES[self.level]
 
 
+class Audience(enum.Enum):
+    """Who is looking at the results: it decides, in one place, what the page may hold."""
+
+    OWNER = "owner"  # the engineer: also which option they picked in each scenario, and their managers' ratings
+    FOLLOWER = "follower"  # a manager or mentor the engineer shares with: the results alone
+    FOLLOWER_PRIVATE = "follower_private"  # the same, with the free-text evidence the engineer opened to them
+
+
 def results_context(
-    assessment: Assessment, role_slug: str | None = None, *, manager_ratings: bool = True, role_view_only: bool = False
+    assessment: Assessment,
+    role_slug: str | None = None,
+    *,
+    audience: Audience = Audience.OWNER,
+    role_view_only: bool = False,
 ) -> dict:
-    """Everything the results page shows; `role_view_only` for the htmx role switch, which redraws only that part.
+    """Everything the results page shows to ``audience``; `role_view_only` for the htmx role switch,
+    which redraws only that part.
 
     What is drawn from the frozen result is given as callables, which templates call when they read
     them, once: the page caches its fragments of a finished assessment ({% cache %} in results.html),
@@ -58,8 +72,7 @@ def results_context(
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
     role = framework.role_by_slug[role_slug]
     computed = functools.cache(functools.partial(_from_result, assessment, framework, result, role))
-    scenarios = functools.cache(functools.partial(_scenario_review, assessment, framework))
-    return {
+    context = {
         "assessment": assessment,
         "result": result,
         "role": role,
@@ -67,12 +80,21 @@ def results_context(
         "chart_width": CHART_WIDTH,
         "level_names": content.LEVEL_NAMES,
         "framework_version": framework.version,
+        "read_only": audience is not Audience.OWNER,
         **{name: functools.partial(_pick, computed, name) for name in FROM_RESULT},
-        "scenarios": [] if role_view_only else scenarios,
-        "manager_ratings": _manager_ratings(assessment, framework, result)
-        if manager_ratings and not role_view_only
-        else [],
     }
+    if role_view_only:
+        return context
+    if audience is Audience.OWNER:
+        # The levels are results; which option was picked in each scenario stays between the engineer and
+        # the app (and, left unread, the answers behind it are never queried).
+        context["scenarios"] = functools.cache(functools.partial(_scenario_review, assessment, framework))
+        context["manager_ratings"] = _manager_ratings(assessment, framework, result)
+    elif audience is Audience.FOLLOWER_PRIVATE:
+        context["evidence"] = list(
+            Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
+        )
+    return context
 
 
 def _pick(computed: Callable[[], dict[str, Any]], name: str) -> Any:

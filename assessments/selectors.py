@@ -209,7 +209,8 @@ def latest_finished_assessment(user, mode: str | None = None) -> Assessment | No
     finished = Assessment.objects.filter(owner=user, status=Assessment.Status.FINISHED)
     if mode is not None:
         finished = finished.filter(mode=mode)
-    return finished.select_related("role").order_by("-finished_at", "-pk").first()
+    # The results pages read the previous assessment too, to show the change since then.
+    return finished.select_related("owner", "role", "previous").order_by("-finished_at", "-pk").first()
 
 
 def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:

@@ -12,8 +12,9 @@ from assessments.forms import StartForm
 from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
 from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
-from roadmaps.models import Roadmap
-from transition.http import AuthenticatedHttpRequest, is_partial
+from transition.accounts.http import AuthenticatedHttpRequest
+from transition.accounts.models import User
+from transition.lib.http import is_partial
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
@@ -248,8 +249,9 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if role_view_only:
         template += "#role_view"
     else:
-        # The roadmap link sits outside the role view, so the role switch does not need it.
-        context["roadmap"] = Roadmap.objects.filter(owner=request.user).only("pk").first()
+        # The roadmap link sits outside the role view, so the role switch does not need it. It goes to the
+        # roadmap app's "new" page, which opens the re-plan when there is a roadmap; only its label asks.
+        context["has_roadmap"] = User.objects.filter(pk=request.user.pk, roadmap__isnull=False).exists()
     return render(request, template, context)
 
 

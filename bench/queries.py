@@ -19,30 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Item
+from bench.endpoints import ENDPOINTS
 from bench.seed import SECTION, email, target_item_index
 from roadmaps.models import Comment, Roadmap, RoadmapItem, month_start
 from transition.accounts.models import Notification, Share, User
 
-ENDPOINTS: tuple[str, ...] = (
-    "healthz",
-    "questionnaire",
-    "autosave",
-    "results",
-    "roadmap",
-    "status",
-    "dashboard",
-    "comment",
-)
-LABELS = {
-    "healthz": "/healthz (floor)",
-    "questionnaire": "questionnaire section",
-    "autosave": "answer autosave (htmx)",
-    "results": "results page",
-    "roadmap": "roadmap page",
-    "status": "item status (htmx)",
-    "dashboard": "manager dashboard, 20 reports",
-    "comment": "comment post (htmx)",
-}
 HTMX = {"HX-Request": "true"}
 COMMENT_BODY = "Bench comment: what would make this count as done?"
 

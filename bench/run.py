@@ -30,6 +30,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from bench.endpoints import ENDPOINTS, LABELS
 from bench.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,17 +45,6 @@ DATABASES = {"small": "transition_bench_small", "large": "transition_bench_large
 SEED_FORMAT = "transition-bench seed 1"
 SECRET_KEY = "bench-only-secret-key-never-used-outside-127.0.0.1-0123456789"  # noqa: S105 - loopback only
 
-ENDPOINTS = ("healthz", "questionnaire", "autosave", "results", "roadmap", "status", "dashboard", "comment")
-LABELS = {
-    "healthz": "/healthz (floor)",
-    "questionnaire": "questionnaire section",
-    "autosave": "answer autosave (htmx)",
-    "results": "results page",
-    "roadmap": "roadmap page",
-    "status": "item status change (htmx)",
-    "dashboard": "manager dashboard, 20 reports",
-    "comment": "comment post (htmx)",
-}
 # Throughput as a share of /healthz's in the same run, per endpoint.
 FLOOR_SHARE = {
     "autosave": 0.40,

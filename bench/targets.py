@@ -20,7 +20,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from bench.queries import ENDPOINTS, actors
+from bench.endpoints import ENDPOINTS
+from bench.queries import actors
 from bench.seed import email
 from roadmaps.models import Comment
 from transition.accounts.models import Notification, Share, User

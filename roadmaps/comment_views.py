@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
+from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.permissions import Access, access_to
-from transition.http import AuthenticatedHttpRequest, is_partial, sent_id
+from transition.lib.http import is_partial, sent_id
 
 THREADS = "roadmaps/includes/comments.html#threads"
 

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.models import Notification, User
 from transition.accounts.services import notify
-from transition.formatting import stamp
+from transition.lib.formatting import stamp
 
 BODY_MAX = 4000
 
@@ -38,7 +38,8 @@ def comment_url(comment: Comment, for_user: User) -> str:
     if for_user.pk == roadmap.owner_id:
         base = reverse("roadmaps:detail", args=[roadmap.pk])
     else:
-        base = f"/team/people/{roadmap.owner_id}/roadmap/"
+        # The mentor's read-only view of the roadmap: named by its route, as the team app serves it.
+        base = reverse("team:person_roadmap", args=[roadmap.owner_id])
     return f"{base}#comment-{comment.pk}"
 
 

@@ -52,10 +52,6 @@ class Roadmap(models.Model):
     def month_number(self, month: datetime.date) -> int:
         return months_between(self.start_month, month) + 1
 
-    @property
-    def end_month(self) -> datetime.date:
-        return self.month_date(self.months)
-
 
 class RoadmapItem(models.Model):
     class Status(models.TextChoices):

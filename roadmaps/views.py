@@ -19,7 +19,8 @@ from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
 from roadmaps.selectors import roadmap_view
-from transition.http import AuthenticatedHttpRequest, is_partial, sent_id
+from transition.accounts.http import AuthenticatedHttpRequest
+from transition.lib.http import is_partial, sent_id
 
 
 def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:

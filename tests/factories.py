@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
 from assessments import content, scoring
+from assessments import services as assessment_services
 from assessments.models import Answer, Assessment, Competency, Item, Rating, Role
 from transition.accounts.models import Share, User
 
@@ -100,3 +102,28 @@ class ShareFactory(factory.django.DjangoModelFactory):
         revoked = factory.Trait(status=Share.Status.REVOKED, ended_at=factory.LazyFunction(timezone.now))
         left = factory.Trait(status=Share.Status.LEFT, ended_at=factory.LazyFunction(timezone.now))
         pending = factory.Trait(status=Share.Status.PENDING, accepted_at=None)
+
+
+def finished_assessment(
+    owner: User | None = None,
+    level: int | None = None,
+    *,
+    role: str | None = "ai-architect",
+    levels: Mapping[str, int] | None = None,
+) -> Assessment:
+    """A quick-mode assessment, rated and finished through the services, as an engineer would.
+
+    ``level`` rates every competency (``levels`` overrides some); without it only ``levels`` are rated
+    and the rest stay as before, or 0: a second call for the same owner is a re-assessment, which
+    starts from the previous ratings. Use with the ``framework_db`` fixture.
+    """
+    owner = owner or UserFactory()
+    assessment = assessment_services.assessment_start(
+        owner=owner, role=Role.objects.get(slug=role) if role else None, mode=Assessment.Mode.QUICK
+    )
+    competencies = Competency.objects.in_bulk(field_name="slug")
+    wanted = dict.fromkeys(competencies, level) if level is not None else {}
+    wanted.update(levels or {})
+    for slug, rated in wanted.items():
+        assessment_services.rating_save(assessment=assessment, competency=competencies[slug], level=rated)
+    return assessment_services.assessment_finish(assessment=assessment)

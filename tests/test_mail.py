@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
-from transition.mail import _waiting, send_soon
+from transition.lib.mail import _waiting, send_soon
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits, so on_commit runs as in production
 
@@ -61,7 +61,7 @@ def test_a_mail_server_that_fails_is_logged_not_raised(monkeypatch, caplog):
     def refused(**kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("transition.mail.send_mail", refused)
+    monkeypatch.setattr("transition.lib.mail.send_mail", refused)
     request_started.send(sender=None)
     _send()
     request_finished.send(sender=None)

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "transition.accounts",
     "assessments",
     "roadmaps",
+    "team",
+    "privacy",
+    # Management commands only (the benchmark, demo data); nothing imports it.
+    "bench",
 ]
 
 MIDDLEWARE = [

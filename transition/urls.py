@@ -10,10 +10,10 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("transition.accounts.urls")),
-    path("account/", include("transition.accounts.data_urls")),
+    path("account/", include("privacy.urls")),
     path("assessments/", include("assessments.urls")),
     path("roadmap/", include("roadmaps.urls")),
     path("sharing/", include("transition.accounts.sharing_urls")),
-    path("team/", include("transition.accounts.team_urls")),
+    path("team/", include("team.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from assessments.selectors import latest_assessments
 from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
+from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import Share
-from transition.http import AuthenticatedHttpRequest
 
 
 @require_GET

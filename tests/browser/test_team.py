@@ -4,13 +4,12 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Competency, ManagerRating
+from assessments.services import manager_rating_save
 from roadmaps import services as roadmap_services
 from roadmaps.comments import comment_create
-from tests.accounts import team_factories as tf
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PASSWORD, UserFactory
-from transition.accounts.models import Share
-from transition.accounts.team_services import manager_rating_save
+from tests.factories import PASSWORD, ShareFactory, UserFactory
+from tests.team import factories as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,7 +122,7 @@ def test_rating_error_and_empty_dashboard_have_no_accessibility_violations(live_
 def test_mentor_roadmap_and_engineers_manager_view_have_no_accessibility_violations(live_server, page, team):
     manager, alex = team
     mentor = UserFactory(email="max@example.com", name="Max Mentor")
-    tf.share(alex, mentor, Share.Relation.MENTOR)
+    ShareFactory(engineer=alex, person=mentor)
     comment_create(roadmap=alex.roadmap, author=mentor, body="Start with the eval set.")
     sign_in(page, live_server, "max@example.com")
     page.goto(live_server.url + f"/team/people/{alex.pk}/roadmap/")

@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the request signals that send notification emails after the response.
-        from transition import mail  # noqa: F401
+        from transition.lib import mail  # noqa: F401

@@ -32,12 +32,8 @@ class Access:
         return self.is_owner or self.include_private
 
     @property
-    def sees_comments(self) -> bool:
-        # Comments are a conversation between the engineer and their mentors.
-        return self.is_owner or self.is_mentor
-
-    @property
     def can_comment(self) -> bool:
+        # Comments are a conversation between the engineer and their mentors.
         return self.is_owner or self.is_mentor
 
     @property

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from transition.accounts.models import Notification, Share, User
-from transition.mail import send_soon
+from transition.lib.mail import send_soon
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +97,31 @@ def share_for_token(token: str) -> Share | None:
     return Share.objects.select_related("engineer", "person").filter(token_hash=_hash(token)).first()
 
 
+def invitation_problem(share: Share | None, user: User) -> str:
+    """Why nobody can use this invitation any more, or "" while it can still be accepted (or was, by ``user``).
+
+    The invitation page shows it before anyone signs in; share_accept refuses with it.
+    """
+    if share is None:
+        return "This invitation link is not valid. Check that you copied all of it, or ask for a new invitation."
+    if share.status == Share.Status.ACTIVE and share.person_id == user.pk:
+        return ""
+    if share.status != Share.Status.PENDING:
+        return "This invitation has already been used or was withdrawn. Ask for a new one."
+    if share.expires_at <= timezone.now():
+        return "This invitation has expired. Ask for a new one."
+    return ""
+
+
 def share_accept(*, token: str, user: User) -> Share:
     """Accept an invitation. Accepting twice keeps one share; a used, expired or foreign link is refused."""
     with transaction.atomic():
         share = Share.objects.select_for_update().filter(token_hash=_hash(token)).first()
-        if share is None:
-            raise ShareError("This invitation link is not valid. Ask for a new invitation.")
-        if share.status == Share.Status.ACTIVE and share.person_id == user.pk:
-            return share
-        if share.status != Share.Status.PENDING:
-            raise ShareError("This invitation has already been used or was withdrawn. Ask for a new one.")
-        if share.expires_at <= timezone.now():
-            raise ShareError("This invitation has expired. Ask for a new one.")
+        problem = invitation_problem(share, user)
+        if problem or share is None:
+            raise ShareError(problem)
+        if share.status == Share.Status.ACTIVE:
+            return share  # accepted twice by the same person: one share
         if share.engineer_id == user.pk:
             raise ShareError("This is your own invitation: send the link to the person you invited.")
         if share.email.lower() != user.email.lower():
@@ -153,7 +166,7 @@ def share_set_private(*, share: Share, include_private: bool) -> Share:
 def notify(
     *, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True
 ) -> Notification:
-    """An in-app notification, and the same by email once it is saved (transition.mail)."""
+    """An in-app notification, and the same by email once it is saved (transition.lib.mail)."""
     notification = Notification.objects.create(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url)
     if email and recipient.is_active:
         # Emails carry absolute links; the in-app list uses the path.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from transition.accounts import services
 from transition.accounts.models import Share, User
-from transition.http import HtmxHttpRequest, is_partial
+from transition.lib.http import HtmxHttpRequest, is_partial
 
 LIST = "sharing/list.html"
 ACCEPT = "sharing/accept.html"
@@ -143,19 +143,6 @@ def share_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _row_response(request, share, "received_row", f"You no longer follow {share.engineer.name}.")
 
 
-def _invitation_problem(share: Share | None, user: User) -> str:
-    """Why nobody can use this link any more, or "" — the same rules share_accept applies on POST."""
-    if share is None:
-        return "This invitation link is not valid. Check that you copied all of it, or ask for a new invitation."
-    if share.status == Share.Status.ACTIVE and share.person_id == user.pk:
-        return ""
-    if share.status != Share.Status.PENDING:
-        return "This invitation has already been used or was withdrawn. Ask for a new one."
-    if share.expires_at <= timezone.now():
-        return "This invitation has expired. Ask for a new one."
-    return ""
-
-
 def _invalid(request: HttpRequest, error: str, share: Share | None) -> HttpResponse:
     context = {"state": "invalid", "error": error, "share": share, "invitation_days": services.INVITATION_DAYS}
     return render(request, ACCEPT, context, status=400)
@@ -167,7 +154,7 @@ def _invalid(request: HttpRequest, error: str, share: Share | None) -> HttpRespo
 def share_accept(request: HttpRequest, token: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     share = services.share_for_token(token)
-    problem = _invitation_problem(share, user)
+    problem = services.invitation_problem(share, user)
     if problem or share is None:
         return _invalid(request, problem, share)
     if request.method == "POST":

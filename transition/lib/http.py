@@ -1,21 +1,13 @@
-"""Request types for views, so the type checker knows what the middleware adds."""
+"""Request helpers for views: the htmx request type, which requests are partial, ids sent in forms."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from transition.accounts.models import User
-
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-class AuthenticatedHttpRequest(HtmxHttpRequest):
-    """A request behind LoginRequiredMiddleware: the user is signed in."""
-
-    user: User  # type: ignore[assignment]
 
 
 def is_partial(request: HtmxHttpRequest) -> bool:

@@ -55,5 +55,5 @@ def _send_waiting(**kwargs: Any) -> None:
         job()
 
 
-request_started.connect(_request_started, dispatch_uid="transition.mail.request_started")
-request_finished.connect(_send_waiting, dispatch_uid="transition.mail.request_finished")
+request_started.connect(_request_started, dispatch_uid="transition.lib.mail.request_started")
+request_finished.connect(_send_waiting, dispatch_uid="transition.lib.mail.request_finished")

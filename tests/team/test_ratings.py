@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from assessments.models import Competency, ManagerRating
 from assessments.results import results_context
-from tests.accounts import team_factories as tf
-from tests.factories import UserFactory
+from assessments.services import RatingError, manager_rating_save
+from tests.factories import ShareFactory, UserFactory
+from tests.team import factories as tf
 from transition.accounts.models import Notification, Share
 from transition.accounts.services import share_revoke
-from transition.accounts.team_services import RatingError, manager_rating_save
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def engineer(framework_db):
 @pytest.fixture
 def manager(engineer):
     manager = UserFactory(name="Mia Manager")
-    tf.share(engineer, manager)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
     return manager
 
 
@@ -80,7 +80,7 @@ def test_form_shows_the_managers_earlier_rating(manager_client, engineer, manage
 
 def test_mentor_sees_no_rating_form_and_cannot_rate(client, engineer):
     mentor = UserFactory()
-    tf.share(engineer, mentor, Share.Relation.MENTOR)
+    ShareFactory(engineer=engineer, person=mentor)
     client.force_login(mentor)
     assert f'action="{rate_url(engineer)}"' not in client.get(results_url(engineer)).content.decode()
     assert client.post(rate_url(engineer), {"competency": "mentoring", "level": "3"}).status_code == 404
@@ -93,13 +93,13 @@ def _another_engineer(engineer):
 
 def _another_teams_manager(engineer):
     manager = UserFactory()
-    tf.share(UserFactory(), manager)
+    ShareFactory(engineer=UserFactory(), person=manager, manager=True)
     return manager
 
 
 def _revoked_manager(engineer):
     manager = UserFactory()
-    tf.share(engineer, manager, status=Share.Status.REVOKED)
+    ShareFactory(engineer=engineer, person=manager, manager=True, revoked=True)
     return manager
 
 
@@ -125,7 +125,7 @@ def test_an_unknown_competency_is_404(manager_client, engineer):
 def test_no_results_no_rating(client, framework_db):
     newcomer = UserFactory()
     manager = UserFactory()
-    tf.share(newcomer, manager)
+    ShareFactory(engineer=newcomer, person=manager, manager=True)
     client.force_login(manager)
     assert client.post(rate_url(newcomer), {"competency": "mentoring", "level": "3"}).status_code == 404
 
@@ -203,7 +203,7 @@ def test_an_overlong_comment_is_refused(manager_client, engineer):
 
 def test_service_refuses_a_person_who_is_not_an_active_manager(engineer):
     mentor = UserFactory()
-    tf.share(engineer, mentor, Share.Relation.MENTOR)
+    ShareFactory(engineer=engineer, person=mentor)
     with pytest.raises(RatingError):
         manager_rating_save(engineer=engineer, manager=mentor, competency=competency("mentoring"), level=2)
     assert not ManagerRating.objects.exists()

@@ -15,7 +15,7 @@ from assessments import content, scoring
 from assessments.models import Assessment
 from roadmaps.models import RoadmapItem, month_start
 from transition.accounts.models import Share, User
-from transition.formatting import Stamp, stamp
+from transition.lib.formatting import Stamp, stamp
 
 # Fewer people than this and an aggregate starts to describe individuals.
 HEATMAP_MIN_PEOPLE = 3

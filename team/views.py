@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import content, scoring
-from assessments.models import Assessment, Competency, Evidence, ManagerRating
-from assessments.results import chart_order, results_context
+from assessments.models import Assessment, Competency, ManagerRating
+from assessments.results import Audience, chart_order, results_context
+from assessments.selectors import latest_finished_assessment
+from assessments.services import RatingError, manager_rating_save
 from roadmaps.comments import attach_threads
 from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
-from transition.accounts.models import User
-from transition.accounts.permissions import Access, get_access
-from transition.accounts.team_selectors import (
+from team.selectors import (
     HEATMAP_MIN_PEOPLE,
     STALLED_AFTER_DAYS,
     Report,
@@ -29,8 +29,10 @@ from transition.accounts.team_selectors import (
     team_heatmap,
     team_reports,
 )
-from transition.accounts.team_services import RatingError, manager_rating_save
-from transition.http import AuthenticatedHttpRequest, is_partial
+from transition.accounts.http import AuthenticatedHttpRequest
+from transition.accounts.models import User
+from transition.accounts.permissions import Access, get_access
+from transition.lib.http import is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
 
@@ -157,15 +159,6 @@ def _get_access_for_follower(request: AuthenticatedHttpRequest, engineer_pk: int
     return access
 
 
-def _latest_finished(engineer_pk: int) -> Assessment | None:
-    return (
-        Assessment.objects.filter(owner_id=engineer_pk, status=Assessment.Status.FINISHED)
-        .select_related("owner", "role", "previous")
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
-
-
 def _nothing_yet(request: AuthenticatedHttpRequest, access: Access, page: str) -> HttpResponse:
     has_roadmap = page != "roadmap" and Roadmap.objects.filter(owner=access.engineer).exists()
     context = {"access": access, "engineer": access.engineer, "page": page, "has_roadmap": has_roadmap}
@@ -215,27 +208,18 @@ def _results_page(
     request: AuthenticatedHttpRequest, access: Access, assessment: Assessment, row: RatingRow | None = None
 ) -> dict:
     """The engineer's results as their manager or mentor sees them; ``row`` replaces one rating row."""
-    context = results_context(assessment, manager_ratings=False)
-    # The levels are results; which option they picked in each scenario stays between them and the app
-    # (and, left unread, the answers behind it are never queried).
-    context["scenarios"] = []
-    evidence = []
-    if access.include_private:
-        evidence = list(
-            Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
-        )
+    audience = Audience.FOLLOWER_PRIVATE if access.include_private else Audience.FOLLOWER
+    context = results_context(assessment, audience=audience)
     rows = []
     if access.can_rate:
         rows = _rating_rows(access, request.user, context["result"], chart_order(context["role"]))
         if row is not None:
             rows = [row if r.competency.slug == row.competency.slug else r for r in rows]
     context.update(
-        read_only=True,
         access=access,
         engineer=access.engineer,
         page="results",
         has_roadmap=Roadmap.objects.filter(owner=access.engineer).exists(),
-        evidence=evidence,
         rating_rows=rows,
     )
     return context
@@ -244,7 +228,7 @@ def _results_page(
 @require_GET
 def person_results(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     access = _get_access_for_follower(request, engineer_pk)
-    assessment = _latest_finished(access.engineer.pk)
+    assessment = latest_finished_assessment(access.engineer)
     if assessment is None:
         return _nothing_yet(request, access, "results")
     return render(request, "team/person_results.html", _results_page(request, access, assessment))
@@ -283,7 +267,7 @@ def rate(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     access = _get_access_for_follower(request, engineer_pk)
     if not access.can_rate:
         raise Http404("Nothing here.")
-    assessment = _latest_finished(access.engineer.pk)
+    assessment = latest_finished_assessment(access.engineer)
     competency = Competency.objects.filter(slug=request.POST.get("competency", "")).first()
     framework = content.get_framework()
     # The form sits beside the engineer's results: without them there is nothing to rate against.

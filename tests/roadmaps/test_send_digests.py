@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from assessments.models import Role
+from roadmaps.management.commands import send_digests
 from roadmaps.models import Roadmap, RoadmapItem, add_months, month_start
 from tests.factories import UserFactory
-from transition.accounts.management.commands import send_digests
 from transition.accounts.models import DigestSent
 
 THIS_MONTH = month_start(timezone.localdate())

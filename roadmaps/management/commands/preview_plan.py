@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.content import MAX_LEVEL, Framework, get_framework
 from assessments.scoring import Answers, Result, ScoringError, result_json, score
+from roadmaps import planning
 
 HOURS_PER_WEEK = (1, 40)
 MONTHS = (3, 12)
@@ -50,8 +51,6 @@ class Command(BaseCommand):
 
 def _roadmap_json(framework: Framework, result: Result, *, hours_per_week: int, months: int) -> dict[str, Any]:
     """The roadmap keys of the output (``months``, ``unscheduled``), from the planner the pages use."""
-    from roadmaps import planning  # the roadmap app builds on the assessment engine, not the other way round
-
     plan = planning.plan(
         framework,
         gaps=result.gaps,

@@ -6,8 +6,8 @@ from django.urls import reverse
 from roadmaps import services as roadmap_services
 from roadmaps.comments import comment_create
 from roadmaps.models import RoadmapItem
-from tests.accounts import team_factories as tf
-from tests.factories import UserFactory
+from tests.factories import ShareFactory, UserFactory
+from tests.team import factories as tf
 from transition.accounts.models import Share
 from transition.accounts.services import share_revoke
 
@@ -39,7 +39,7 @@ def engineer(framework_db):
 
 def follower(engineer, relation=Share.Relation.MANAGER, **kw):
     person = UserFactory(name=f"A {relation}")
-    tf.share(engineer, person, relation, **kw)
+    ShareFactory(engineer=engineer, person=person, relation=relation, **kw)
     return person
 
 
@@ -68,7 +68,7 @@ def _other_engineer(engineer):
 
 def _other_manager(engineer):
     manager = UserFactory()
-    tf.share(UserFactory(), manager)  # a manager, but of someone else
+    ShareFactory(engineer=UserFactory(), person=manager, manager=True)  # a manager, but of someone else
     return manager
 
 
@@ -168,7 +168,7 @@ def test_evidence_and_notes_are_shown_when_the_engineer_included_them(client, en
 def test_the_private_flag_of_the_share_in_use_decides(client, engineer):
     manager = follower(engineer, include_private=False)
     other = UserFactory()
-    tf.share(engineer, other, include_private=True)  # another manager was given more
+    ShareFactory(engineer=engineer, person=other, manager=True, include_private=True)  # another manager was given more
     assert NOTES not in get_as(client, manager, roadmap_url(engineer)).content.decode()
 
 

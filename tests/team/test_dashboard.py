@@ -13,11 +13,10 @@ from assessments import content
 from assessments.models import Assessment
 from roadmaps import services as roadmap_services
 from roadmaps.models import RoadmapItem, add_months, month_start
-from tests.accounts import team_factories as tf
-from tests.factories import UserFactory
-from transition.accounts.models import Share
-from transition.accounts.team_selectors import Heatmap, parse_sort, team_heatmap
-from transition.accounts.team_views import csv_safe
+from team.selectors import Heatmap, parse_sort, team_heatmap
+from team.views import csv_safe
+from tests.factories import ShareFactory, UserFactory
+from tests.team import factories as tf
 
 DASHBOARD = reverse("team:dashboard")
 EXPORT = reverse("team:export_csv")
@@ -55,15 +54,15 @@ def heatmap_section(page: str) -> str:
 def test_only_engineers_with_an_active_manager_share_appear(manager_client, manager):
     tf.report(manager, name="Active Report")
     mentee = UserFactory(name="Mentee Only")
-    tf.share(mentee, manager, Share.Relation.MENTOR)
+    ShareFactory(engineer=mentee, person=manager)
     revoked = UserFactory(name="Revoked Report")
-    tf.share(revoked, manager, status=Share.Status.REVOKED)
+    ShareFactory(engineer=revoked, person=manager, manager=True, revoked=True)
     pending = UserFactory(name="Pending Invite")
-    tf.share(pending, manager, status=Share.Status.PENDING)
+    ShareFactory(engineer=pending, person=manager, manager=True, pending=True)
     left = UserFactory(name="Left Report")
-    tf.share(left, manager, status=Share.Status.LEFT)
+    ShareFactory(engineer=left, person=manager, manager=True, left=True)
     someone_elses = UserFactory(name="Other Team")
-    tf.share(someone_elses, UserFactory())
+    ShareFactory(engineer=someone_elses, person=UserFactory(), manager=True)
 
     page = manager_client.get(DASHBOARD).content.decode()
 
@@ -101,7 +100,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, framework_db):
 
 def test_row_shows_role_readiness_change_progress_overdue_and_activity(manager_client, manager):
     engineer = UserFactory(name="Ada Report")
-    tf.share(engineer, manager)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
     first = tf.finished_assessment(engineer, 1)
     latest = tf.finished_assessment(engineer, 2)
     roadmap = tf.roadmap(engineer, latest)
@@ -129,7 +128,7 @@ def test_row_shows_role_readiness_change_progress_overdue_and_activity(manager_c
 
 def test_change_measures_the_previous_levels_against_the_current_role(manager_client, manager):
     engineer = UserFactory(name="Role Switcher")
-    tf.share(engineer, manager)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
     tf.finished_assessment(engineer, 2, role="ai-architect")
     tf.finished_assessment(engineer, 2, role="ai-product-manager")
     # Same levels, another role: readiness differs, but nothing changed.
@@ -138,7 +137,7 @@ def test_change_measures_the_previous_levels_against_the_current_role(manager_cl
 
 def test_someone_without_results_or_roadmap_is_listed_with_blanks(manager_client, manager):
     newcomer = UserFactory(name="New Person")
-    tf.share(newcomer, manager)
+    ShareFactory(engineer=newcomer, person=manager, manager=True)
     page = manager_client.get(DASHBOARD).content.decode()
     assert names_in_table(page) == ["New Person"]
     assert "no results yet" in page
@@ -223,7 +222,7 @@ def test_sorting_by_each_column(manager_client, three, sort, expected):
 def test_people_without_a_value_come_last_in_both_directions(manager_client, manager, three):
     _, _, high = three
     tf.finished_assessment(high, 3)  # Al slipped; Cleo improved; Bo and Aaron have nothing to compare
-    tf.share(UserFactory(name="Aaron Nothing"), manager)
+    ShareFactory(engineer=UserFactory(name="Aaron Nothing"), person=manager, manager=True)
     up = names_in_table(manager_client.get(DASHBOARD, {"sort": "change"}).content.decode())
     down = names_in_table(manager_client.get(DASHBOARD, {"sort": "-change"}).content.decode())
     assert up == ["Al High", "Cleo Low", "Aaron Nothing", "Bo Mid"]
@@ -283,7 +282,7 @@ def test_heatmap_is_hidden_below_three_people_and_says_why(manager_client, manag
 def test_heatmap_counts_only_people_with_results(manager_client, manager):
     tf.report(manager, 1)
     tf.report(manager, 3)
-    tf.share(UserFactory(), manager)  # shares, but has no results to count
+    ShareFactory(engineer=UserFactory(), person=manager, manager=True)  # shares, but has no results to count
     section = heatmap_section(manager_client.get(DASHBOARD).content.decode())
     assert 'class="heatmap"' not in section
 
@@ -292,7 +291,7 @@ def test_heatmap_at_three_people_shows_counts_per_level_and_the_average(manager_
     tf.report(manager, 1, name="Ana One", with_roadmap=False)
     tf.report(manager, 1, name="Ben One", with_roadmap=False)
     engineer = UserFactory(name="Cy Three")
-    tf.share(engineer, manager)
+    ShareFactory(engineer=engineer, person=manager, manager=True)
     tf.finished_assessment(engineer, 3, levels={"mentoring": 4})
     section = heatmap_section(manager_client.get(DASHBOARD).content.decode())
 
@@ -326,7 +325,7 @@ def test_heatmap_is_pure_and_counts_a_part_level_at_the_level_below():
 
 
 def test_csv_has_the_dashboard_columns_for_every_report(manager_client, manager, three):
-    tf.share(UserFactory(name="Mentee"), manager, Share.Relation.MENTOR)
+    ShareFactory(engineer=UserFactory(name="Mentee"), person=manager)
     response = manager_client.get(EXPORT, {"sort": "-readiness"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="team-')
@@ -390,7 +389,7 @@ def test_export_query_count_does_not_grow_with_the_team(manager_client, manager,
 def test_a_finished_assessment_is_scored_for_the_dashboard_once_and_a_new_one_at_once(
     manager_client, manager, monkeypatch, django_assert_num_queries
 ):
-    from transition.accounts import team_selectors
+    from team import selectors as team_selectors
 
     engineer = tf.report(manager, 1, name="Kept Person")
     first = tf.finished_assessment(engineer, 2)

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from transition.accounts.data import user_data_export, user_delete
-from transition.http import AuthenticatedHttpRequest
+from privacy.services import user_data_export, user_delete
+from transition.accounts.http import AuthenticatedHttpRequest
 
 
 class DeleteAccountForm(forms.Form):

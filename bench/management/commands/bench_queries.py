@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
-from bench.queries import ENDPOINTS, LABELS, measure_subjects
+from bench.endpoints import ENDPOINTS, LABELS
+from bench.queries import measure_subjects
 
 
 class Command(BaseCommand):
