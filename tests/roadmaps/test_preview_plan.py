@@ -188,3 +188,158 @@ def test_prints_the_roadmap_from_the_same_planner_the_pages_use(tmp_path):
     assert all(m["hours"] <= capacity for m in printed["months"])
     assert all(set(i) >= {"action", "title", "competencies", "hours"} for m in printed["months"] for i in m["items"])
     assert all(set(u) >= {"action", "title", "why"} for u in printed["unscheduled"])
+
+
+# --- the full questionnaire (--answers) and many profiles at once (--batch) ---------------------------
+
+
+def _best_and_worst(framework: content.Framework) -> tuple[dict[str, int], dict[str, int]]:
+    """For every item, the index of its top-scored option and of its lowest one."""
+    best, worst = {}, {}
+    for competency in framework.competencies:
+        for item in competency.items:
+            scores = [o.score for o in item.options]
+            best[item.slug] = scores.index(max(scores))
+            worst[item.slug] = scores.index(min(scores))
+    return best, worst
+
+
+@pytest.mark.django_db
+def test_answers_are_scored_exactly_as_the_web_app_scores_a_finished_questionnaire(framework_db, tmp_path):
+    from assessments import services
+    from assessments.models import Assessment, Item, Role
+    from tests.factories import UserFactory
+
+    framework = content.get_framework()
+    best, worst = _best_and_worst(framework)
+    # A mixed profile: best options for half the items, worst for the rest, some left out.
+    slugs = sorted(best)
+    chosen = {slug: (best if n % 2 else worst)[slug] for n, slug in enumerate(slugs) if n % 7}
+    assessment = services.assessment_start(
+        owner=UserFactory(), role=Role.objects.get(slug="ai-architect"), mode=Assessment.Mode.FULL
+    )
+    items = Item.objects.in_bulk(field_name="slug")
+    for slug, choice in chosen.items():
+        services.answer_save(assessment=assessment, item=items[slug], choice=choice)
+    finished = services.assessment_finish(assessment=assessment)
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(chosen))
+    printed = _run("--role", "ai-architect", "--answers", str(answers))
+    assert printed["readiness"] == finished.result["readiness"]
+    assert printed["levels"] == finished.result["levels"]
+    assert [g["competency"] for g in printed["gaps"]] == [g["competency"] for g in finished.result["gaps"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"no-such-item": 0}, "unknown item 'no-such-item'"),
+        ({"ITEM": 99}, "option 99 was chosen"),
+        ({"ITEM": -1}, "option -1 was chosen"),
+        ({"ITEM": "1"}, "the option for 'ITEM' must be a whole number (0-based), got '1'"),
+        ({"ITEM": 1.0}, "must be a whole number (0-based), got 1.0"),
+        (["ITEM"], "expected a JSON object mapping item slug to the chosen option"),
+    ],
+)
+def test_bad_answers_are_refused_with_one_line(tmp_path, data, message):
+    item = content.get_framework().competencies[0].items[0].slug
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data).replace("ITEM", item))
+    with pytest.raises(CommandError) as caught:
+        call_command("preview_plan", "--role", "ai-lead", "--answers", str(path), stdout=StringIO())
+    assert message.replace("ITEM", item) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_levels_and_answers_together_are_refused(levels_file):
+    with pytest.raises(CommandError, match="not both"):
+        call_command(
+            "preview_plan",
+            "--role",
+            "ai-lead",
+            "--levels",
+            levels_file({}),
+            "--answers",
+            levels_file({}),
+            stdout=StringIO(),
+        )
+
+
+def _batch(tmp_path, lines: list[str]) -> tuple[list[dict], CommandError | None]:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    out = StringIO()
+    error = None
+    try:
+        call_command("preview_plan", "--batch", str(path), stdout=out)
+    except CommandError as exc:
+        error = exc
+    return [json.loads(line) for line in out.getvalue().splitlines()], error
+
+
+def test_a_batch_prints_one_result_a_line_in_order_each_as_a_single_run_would(tmp_path, levels_file):
+    best, _ = _best_and_worst(content.get_framework())
+    profiles = [
+        {"role": "ai-lead", "levels": {"systems-thinking": 3}},
+        {"role": "ai-architect", "levels": {"mentoring": 1}, "hours_per_week": 3, "months": 4},
+        {"role": "ai-product-manager", "answers": best, "hours_per_week": 10, "months": 9},
+    ]
+    results, error = _batch(tmp_path, [json.dumps(p) for p in profiles])
+    assert error is None
+    assert len(results) == 3
+    single = _run("--role", "ai-lead", "--levels", levels_file({"systems-thinking": 3}))
+    assert results[0] == single
+    assert results[1]["role"] == "ai-architect"
+    assert [m["month"] for m in results[1]["months"]] == [1, 2, 3, 4]
+    assert results[2]["role"] == "ai-product-manager"
+    assert len(results[2]["months"]) == 9
+
+
+def test_a_bad_batch_line_prints_an_error_in_its_place_and_the_command_fails(tmp_path):
+    lines = [
+        json.dumps({"role": "ai-lead", "levels": {}}),
+        "{not json",
+        json.dumps({"role": "ai-wizard", "levels": {}}),
+        json.dumps({"role": "ai-lead", "levels": {"mentoring": 7}}),
+        json.dumps({"role": "ai-lead", "levels": {}, "answers": {}}),
+        json.dumps({"role": "ai-lead", "levels": {}, "hours_per_week": 0}),
+        json.dumps({"role": "ai-lead", "levels": {}, "colour": "blue"}),
+        json.dumps(["ai-lead"]),
+        "",
+        json.dumps({"role": "ai-architect", "levels": {"mentoring": 2}}),
+    ]
+    results, error = _batch(tmp_path, lines)
+    assert error is not None
+    assert "7 of 9 lines could not be previewed" in str(error)
+    assert "\n" not in str(error)
+    assert [("error" in r) for r in results] == [False, True, True, True, True, True, True, True, False]
+    errors = [r["error"] for r in results if "error" in r]
+    assert errors[0].startswith("line 2: not valid JSON")
+    assert errors[1].startswith("line 3: unknown role 'ai-wizard' (one of: ai-architect, ")
+    assert errors[2] == "line 4: the quick rating for 'mentoring' must be 0 to 4, got 7"
+    assert errors[3] == "line 5: give levels or answers (exactly one of them)"
+    assert errors[4] == "line 6: hours_per_week must be a whole number from 1 to 40, got 0"
+    assert errors[5].startswith("line 7: unknown key 'colour'")
+    assert errors[6] == "line 8: expected a JSON object with role and levels or answers"
+    assert all("\n" not in e for e in errors)
+    assert results[-1]["role"] == "ai-architect"
+
+
+def test_a_batch_from_the_command_line_has_no_traceback(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text(json.dumps({"role": "ai-lead", "levels": {}}) + "\n" + json.dumps({"role": "nope", "levels": {}}))
+    run = _manage("--batch", str(path))
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"CommandError: {path}: 1 of 2 lines could not be previewed (see their error lines)"
+    ]
+    first, second = (json.loads(line) for line in run.stdout.splitlines())
+    assert first["role"] == "ai-lead"
+    assert second["error"].startswith("line 2: unknown role 'nope'")
+    missing = _manage("--batch", str(tmp_path / "none.jsonl"))
+    assert missing.returncode != 0
+    assert missing.stderr.strip().splitlines() == [
+        f"CommandError: {tmp_path / 'none.jsonl'}: cannot be read (No such file or directory)"
+    ]
