@@ -190,8 +190,8 @@ def test_unknown_item_is_refused(fw):
 
 @pytest.mark.parametrize("index", [4, 99, -1])
 def test_option_index_out_of_range_is_refused(fw, index):
-    with pytest.raises(ScoringError, match=rf"'systems-thinking-launch-scenario' has options 0 to 3.*{index}"):
-        score_competencies(fw, Answers(items={"systems-thinking-launch-scenario": index}))
+    with pytest.raises(ScoringError, match=rf"'systems-thinking-launch-scenario-v2' has options 0 to 3.*{index}"):
+        score_competencies(fw, Answers(items={"systems-thinking-launch-scenario-v2": index}))
 
 
 def test_rating_for_unknown_competency_is_refused(fw):
