@@ -562,9 +562,7 @@ def _role_fit(
             key=lambda f: (-f.fit, -f.readiness, f.role),
         )
     )
-    if len(ranked) < 2:
-        return ranked, (ranked[0].role if ranked and not flat else None), None
-    first, second = ranked[0], ranked[1]
+    first, second = ranked[0], ranked[1]  # a framework has exactly five roles
     # Compared in hundredths, the numbers shown, so a reader can check the call from the output.
     close = round(100 * (first.fit - second.fit)) <= 100 * FIT_MARGIN
     if not flat and not close:
