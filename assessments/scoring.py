@@ -1,16 +1,50 @@
-"""The scoring engine: answers in, levels, gaps, readiness and role fit out.
+"""The scoring engine: answers in, levels, blind spots, readiness and role fit out.
+
+How a level is worked out, in two sentences. A competency's level is the
+practice you report (P, the mean of its behaviour items, 0-4), lifted by good
+judgement in its scenarios (J, their mean, 0-4) at most halfway towards J/2, so
+that knowing the right answers never lifts a level above Practising (2).
+Judgement also caps the level at J + 1, so a self-report the scenarios do not
+bear out is pulled down: level = min(max(P, (P + J/2) / 2), J + 1), or P alone
+when no scenario is answered (no behaviour answered counts as P = 0).
+
+Worked example. "I know what it involves, but have not done it" on both
+behaviour items (P = 1) and the best option in both scenarios (J = 4):
+max(1, (1 + 4/2) / 2) = 1.5, under the cap of 4 + 1, so the level is 1.5,
+between Aware and Practising, flagged *untested* (judgement 3 above practice).
+"Routinely, and I have shown others how" (P = 4) with scenario picks scoring 2
+and 0 (J = 1): max(4, (4 + 0.5) / 2) = 4, capped at 1 + 1, so the level is 2,
+flagged *overrated*. Top answers everywhere (P = J = 4) give 4.
+
+Blind spots, both ways (``blind_spot_kind``): *overrated* when practice runs
+``BLIND_SPOT_MARGIN`` (1.5) or more above judgement, *untested* when judgement
+runs that far above practice; both need at least one item of each kind.
+
+Role fit (``RoleFit.fit``, -1..1) is how closely the shape of the profile
+follows what sets a role apart: the weighted correlation, over the 21
+competencies and with the role's weights, between each level's distance from
+the profile's own mean and the role's required level's distance from the mean
+requirement of the five roles. Roles are ranked by fit, with plain readiness
+beside it. ``best_fit`` names the first role only when it leads the second by
+more than ``FIT_MARGIN`` (0.05) and the profile has a shape (its levels spread
+at least ``FLAT_SPREAD``, a quarter level, around their mean); otherwise
+``tie`` names the two roles and the competencies the two weigh most
+differently, which are the ones that would decide between them.
 
 Pure and deterministic: frozen pydantic models in, frozen models out; no ORM,
 no settings, no request. The laws it keeps (tested with hypothesis): raising an
-answer never lowers a level or a readiness, every value stays in range, and the
-same answers give the same result whatever order they arrive in.
+answer never lowers a level or a readiness; judgement never lifts a level above
+Practising, nor lets one run more than a level above it; top answers everywhere
+are at least 95 % ready for every role with no blind spot; every value stays in
+range; and the same answers give the same result whatever order they arrive in.
 
 Arithmetic is exact and rounding happens once, at the edge, with a monotone
 rule (half up), so rounding can never turn a higher answer into a lower number.
 Exact means integers where the numbers allow it (levels and weights in
 hundredths, which is what every stored result holds) and ``Fraction`` otherwise:
 the two give the same numbers, and the integers are several times faster
-(``make bench``, part 1).
+(``make bench``, part 1). Fit is a float: it ranks and is shown, and no law
+rests on it beyond its range and determinism.
 """
 
 from __future__ import annotations
@@ -24,18 +58,23 @@ from typing import Literal
 
 from assessments.content import MAX_LEVEL, Competency, Framework, Frozen, Item, Role
 
-# Scenario items weigh more than self-ratings: they measure judgement, not self-image.
-ITEM_WEIGHTS: dict[str, Fraction] = {"behaviour": Fraction(1), "scenario": Fraction(3, 2)}
-
-# The same weights as whole numbers (scaled by the common denominator), for integer arithmetic.
-_WEIGHT_SCALE = math.lcm(*(w.denominator for w in ITEM_WEIGHTS.values()))
-_INT_WEIGHTS: dict[str, int] = {kind: int(w * _WEIGHT_SCALE) for kind, w in ITEM_WEIGHTS.items()}
+# How far a self-report may run ahead of the scenario judgement before the level is capped.
+JUDGEMENT_CAP_SLACK = 1
 
 # A quick self-rating is one unverified number, so it never reads as more than "low".
 RATING_CONFIDENCE = Fraction(35, 100)
 
-# How far the self-ratings may run ahead of the scenarios before we call it a blind spot.
+# How far practice and judgement may differ, either way, before we call it a blind spot.
 BLIND_SPOT_MARGIN = Fraction(3, 2)
+
+BlindSpotKind = Literal["overrated", "untested"]
+
+# Role fit: the top two are a tie when their fits are this close (or closer), and a profile whose
+# levels spread less than this around their own mean (standard deviation, in levels) has no shape
+# to match, so it fits no role clearly.
+FIT_MARGIN = Fraction(5, 100)
+FLAT_SPREAD = Fraction(1, 4)
+MAX_TIE_DECIDING = 3
 
 MAX_STRENGTHS = 5
 MAX_DECIDING = 3
@@ -61,9 +100,11 @@ class CompetencyScore(Frozen):
     answered: int
     total: int
     source: Literal["items", "rating", "none"]
-    self_rating: float | None
-    scenario: float | None
-    blind_spot: bool
+    self_rating: float | None  # practice: the mean of the behaviour items answered
+    scenario: float | None  # judgement: the mean of the scenario items answered
+    blind_spot: bool  # either kind; kept for the pages that only show a badge
+    # Defaults, so results stored before the kinds existed still read back.
+    blind_spot_kind: BlindSpotKind | None = None
 
 
 class Gap(Frozen):
@@ -77,7 +118,18 @@ class Gap(Frozen):
 class RoleFit(Frozen):
     role: str
     readiness: float
-    deciding: tuple[str, ...]
+    deciding: tuple[str, ...]  # the role's biggest gaps (or heaviest met requirements when few are left)
+    # -1..1: how closely the profile's shape follows what sets this role apart (see the module doc).
+    fit: float = 0.0
+
+
+class Tie(Frozen):
+    """No best fit: the top two roles are too close to call, or the profile has no shape."""
+
+    roles: tuple[str, str]
+    margin: float  # FIT_MARGIN, the closeness that makes a tie
+    flat: bool  # the profile's levels hardly differ, so no role fits clearly whatever the margin
+    deciding: tuple[str, ...]  # the competencies the two roles weigh most differently
 
 
 class Result(Frozen):
@@ -87,10 +139,13 @@ class Result(Frozen):
     levels: dict[str, float]
     competencies: tuple[CompetencyScore, ...]
     gaps: tuple[Gap, ...]
-    role_fit: tuple[RoleFit, ...]
-    blind_spots: tuple[str, ...]
+    role_fit: tuple[RoleFit, ...]  # best fit first
+    blind_spots: tuple[str, ...]  # either kind; each CompetencyScore says which
     strengths: tuple[str, ...]
     unanswered: tuple[str, ...]
+    # Defaults, so results stored before role fit was a fit still read back.
+    best_fit: str | None = None
+    tie: Tie | None = None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -156,10 +211,8 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
         (item, item.score_of(answers.items[item.slug])) for item in competency.items if item.slug in answers.items
     ]
     if answered:
-        # Whole numbers throughout: the weighted mean, the confidence and the two means are each one
-        # fraction of integers, rounded half up to hundredths (see _round for the rule).
-        weight = sum(_INT_WEIGHTS[item.kind] for item, _ in answered)
-        weighted = sum(_INT_WEIGHTS[item.kind] * score for item, score in answered)
+        # Whole numbers throughout: the level, the confidence and the two means are each one fraction
+        # of integers, rounded half up to hundredths (see _round for the rule).
         scores = [score for _, score in answered]
         count = len(answered)
         # coverage * agreement = (count / total) * (MAX_LEVEL - spread) / MAX_LEVEL
@@ -167,12 +220,11 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
         confidence = _half_up(100 * agreeing, MAX_LEVEL * total) / 100
         behaviour = [score for item, score in answered if item.kind == "behaviour"]
         scenarios = [score for item, score in answered if item.kind == "scenario"]
-        blind_spot = bool(behaviour and scenarios) and BLIND_SPOT_MARGIN.denominator * (
-            sum(behaviour) * len(scenarios) - sum(scenarios) * len(behaviour)
-        ) >= BLIND_SPOT_MARGIN.numerator * len(behaviour) * len(scenarios)
+        numerator, denominator = _level_fraction(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
+        kind = _blind_spot_kind(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
         return CompetencyScore.model_construct(
             competency=competency.slug,
-            level=_half_up(100 * weighted, weight) / 100,
+            level=_half_up(100 * numerator, denominator) / 100,
             confidence=confidence,
             confidence_label=confidence_label(confidence),
             answered=count,
@@ -180,7 +232,8 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
             source="items",
             self_rating=_half_up(100 * sum(behaviour), len(behaviour)) / 100 if behaviour else None,
             scenario=_half_up(100 * sum(scenarios), len(scenarios)) / 100 if scenarios else None,
-            blind_spot=blind_spot,
+            blind_spot=kind is not None,
+            blind_spot_kind=kind,
         )
     if competency.slug in answers.ratings:
         confidence = _round(RATING_CONFIDENCE, 2)
@@ -207,6 +260,55 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
         self_rating=None,
         scenario=None,
         blind_spot=False,
+    )
+
+
+def _level_fraction(practice: int, behaviours: int, judgement: int, scenarios: int) -> tuple[int, int]:
+    """The level as numerator / denominator, from the sums and counts of the two kinds of item.
+
+    level = min(max(P, (P + J/2) / 2), J + JUDGEMENT_CAP_SLACK) with P = practice / behaviours and
+    J = judgement / scenarios, everything over the common denominator 4 * behaviours * scenarios.
+    Each term rises with P and with J, and so do max and min of them: raising an answer never
+    lowers a level.
+    """
+    if not scenarios:
+        return practice, behaviours  # no judgement shown: practice alone, neither lifted nor capped
+    if not behaviours:
+        # No practice reported counts as none: knowledge alone is J/4, at most Aware (1).
+        return judgement, 4 * scenarios
+    reported = 4 * practice * scenarios
+    lifted = 2 * practice * scenarios + judgement * behaviours
+    capped = 4 * behaviours * (judgement + JUDGEMENT_CAP_SLACK * scenarios)
+    return min(max(reported, lifted), capped), 4 * behaviours * scenarios
+
+
+def _blind_spot_kind(practice: int, behaviours: int, judgement: int, scenarios: int) -> BlindSpotKind | None:
+    """Overrated when P - J >= BLIND_SPOT_MARGIN, untested when J - P >= it; needs both kinds answered."""
+    if not behaviours or not scenarios:
+        return None
+    # P - J = (practice * scenarios - judgement * behaviours) / (behaviours * scenarios)
+    ahead = BLIND_SPOT_MARGIN.denominator * (practice * scenarios - judgement * behaviours)
+    margin = BLIND_SPOT_MARGIN.numerator * behaviours * scenarios
+    if ahead >= margin:
+        return "overrated"
+    if -ahead >= margin:
+        return "untested"
+    return None
+
+
+def blind_spot_explanation(competency: CompetencyScore) -> str | None:
+    """One plain sentence on a competency's blind spot, or None when it has none."""
+    if competency.blind_spot_kind is None or competency.self_rating is None or competency.scenario is None:
+        return None
+    practice, judgement = f"{competency.self_rating:.1f}", f"{competency.scenario:.1f}"
+    if competency.blind_spot_kind == "overrated":
+        return (
+            f"You report more practice ({practice} of 4) than your scenario answers bear out ({judgement} of 4): "
+            "ask someone who has seen the work for feedback, and read why the best options are best."
+        )
+    return (
+        f"You know what good looks like here ({judgement} of 4 in the scenarios) but report less practice "
+        f"({practice} of 4): the next step is to do it, on real work."
     )
 
 
@@ -373,6 +475,118 @@ def _deciding(role: Role, gaps: tuple[Gap, ...]) -> tuple[str, ...]:
     return tuple(deciding)
 
 
+@dataclass(frozen=True)
+class _Signature:
+    """What sets each role apart: its required levels' distance from the five roles' mean requirement."""
+
+    roles: tuple[tuple[str, tuple[float, ...], tuple[float, ...], float], ...]  # (slug, weights, apart, norm)
+    by_role: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]  # slug -> (weights, apart)
+
+
+_SIGNATURES: dict[int, tuple[Framework, _Signature]] = {}
+
+
+def _signature(framework: Framework) -> _Signature:
+    # Keyed by id like _requirements, with the object kept alive so the id cannot be reused.
+    cached = _SIGNATURES.get(id(framework))
+    if cached is None or cached[0] is not framework:
+        if len(_SIGNATURES) > 16:
+            _SIGNATURES.clear()
+        slugs = [c.slug for c in framework.competencies]
+        count = len(framework.roles)
+        mean = {s: Fraction(sum(r.requirements[s].level for r in framework.roles), count) for s in slugs}
+        rows = []
+        for r in framework.roles:
+            weights = tuple(float(r.requirements[s].weight) for s in slugs)
+            apart = tuple(float(r.requirements[s].level - mean[s]) for s in slugs)
+            norm = math.sqrt(sum(w * a * a for w, a in zip(weights, apart, strict=True)))
+            rows.append((r.slug, weights, apart, norm))
+        cached = (framework, _Signature(roles=tuple(rows), by_role={slug: (w, a) for slug, w, a, _ in rows}))
+        _SIGNATURES[id(framework)] = cached
+    return cached[1]
+
+
+def _fits(framework: Framework, levels: _Levels) -> tuple[dict[str, float], bool]:
+    """Each role's fit, rounded half up to hundredths, and whether the profile is flat."""
+    count = len(framework.competencies)
+    if levels.hundredths is not None:
+        whole = [levels.hundredths[c.slug] for c in framework.competencies]
+        total = sum(whole)
+        # count * 100 * (level - mean), exact: a flat profile gives exact zeros, never rounding dust.
+        shape = [float(count * h - total) for h in whole]
+        scale = 100.0 * count
+    else:
+        values = [levels.exact[c.slug] for c in framework.competencies]
+        mean = sum(values, Fraction(0)) / count
+        shape = [float(v - mean) for v in values]
+        scale = 1.0
+    # Flat: standard deviation below FLAT_SPREAD, i.e. sum(shape^2) < count * (FLAT_SPREAD * scale)^2.
+    flat = sum(x * x for x in shape) < count * float(FLAT_SPREAD * FLAT_SPREAD) * scale * scale
+    fits: dict[str, float] = {}
+    for slug, weights, apart, norm in _signature(framework).roles:
+        own = math.sqrt(sum(w * x * x for w, x in zip(weights, shape, strict=True)))
+        if own == 0 or norm == 0:
+            fits[slug] = 0.0  # no shape (or a role that stands out in nothing) matches nothing
+            continue
+        cosine = sum(w * x * a for w, x, a in zip(weights, shape, apart, strict=True)) / (own * norm)
+        fits[slug] = max(-1.0, min(1.0, math.floor(cosine * 100 + 0.5) / 100))
+    return fits, flat
+
+
+def _tie_deciding(framework: Framework, first: str, second: str) -> tuple[str, ...]:
+    """The competencies the two roles weigh most differently: weight x distance from the mean requirement."""
+    signature = _signature(framework)
+    (w1, a1), (w2, a2) = signature.by_role[first], signature.by_role[second]
+    slugs = [c.slug for c in framework.competencies]
+    apart = [abs(w1[i] * a1[i] - w2[i] * a2[i]) for i in range(len(slugs))]
+    order = sorted(range(len(slugs)), key=lambda i: (-apart[i], slugs[i]))
+    return tuple(slugs[i] for i in order[:MAX_TIE_DECIDING] if apart[i] > 0)
+
+
+def _role_fit(
+    framework: Framework, levels: _Levels, assessed: dict[str, tuple[float, tuple[Gap, ...]]]
+) -> tuple[tuple[RoleFit, ...], str | None, Tie | None]:
+    fits, flat = _fits(framework, levels)
+    ranked = tuple(
+        sorted(
+            (
+                RoleFit(
+                    role=r.slug,
+                    readiness=assessed[r.slug][0],
+                    deciding=_deciding(r, assessed[r.slug][1]),
+                    fit=fits[r.slug],
+                )
+                for r in framework.roles
+            ),
+            # Best fit first; plain readiness breaks a tie in fit, then the slug.
+            key=lambda f: (-f.fit, -f.readiness, f.role),
+        )
+    )
+    first, second = ranked[0], ranked[1]  # a framework has exactly five roles
+    # Compared in hundredths, the numbers shown, so a reader can check the call from the output.
+    close = round(100 * (first.fit - second.fit)) <= 100 * FIT_MARGIN
+    if not flat and not close:
+        return ranked, first.role, None
+    tie = Tie(
+        roles=(first.role, second.role),
+        margin=float(FIT_MARGIN),
+        flat=flat,
+        deciding=_tie_deciding(framework, first.role, second.role),
+    )
+    return ranked, None, tie
+
+
+def role_fit(framework: Framework, levels: Mapping[str, float]) -> tuple[tuple[RoleFit, ...], str | None, Tie | None]:
+    """Every role ranked by fit (best first) with its readiness, the best fit, and the tie when there is none.
+
+    A competency missing from ``levels`` counts as 0. Called on a result's own ``levels`` it gives
+    back that result's ``role_fit``, ``best_fit`` and ``tie`` exactly.
+    """
+    checked = _checked_levels(framework, levels)
+    assessed = {r.slug: _readiness_and_gaps(r, checked) for r in framework.roles}
+    return _role_fit(framework, checked, assessed)
+
+
 def score(framework: Framework, answers: Answers, role: str | None = None) -> Result:
     """Score the answers against ``role``, or against the best-fitting role when none is given."""
     if role is not None:
@@ -383,16 +597,9 @@ def score(framework: Framework, answers: Answers, role: str | None = None) -> Re
     # holding only ``levels`` (a stored assessment, the planner) gets the same numbers.
     checked = _checked_levels(framework, levels)
     assessed = {r.slug: _readiness_and_gaps(r, checked) for r in framework.roles}
-    role_fit = tuple(
-        sorted(
-            (
-                RoleFit(role=r.slug, readiness=assessed[r.slug][0], deciding=_deciding(r, assessed[r.slug][1]))
-                for r in framework.roles
-            ),
-            key=lambda fit: (-fit.readiness, fit.role),
-        )
-    )
-    chosen = role if role is not None else role_fit[0].role
+    ranked, best_fit, tie = _role_fit(framework, checked, assessed)
+    # With no role chosen the first in the ranking is used, tie or not; the tie is still reported.
+    chosen = role if role is not None else ranked[0].role
     readiness, gaps = assessed[chosen]
     requirements = framework.role_by_slug[chosen].requirements
     strong = [slug for slug, req in requirements.items() if req.level >= 2 and checked.exact[slug] >= req.level]
@@ -403,10 +610,12 @@ def score(framework: Framework, answers: Answers, role: str | None = None) -> Re
         levels=levels,
         competencies=competencies,
         gaps=gaps,
-        role_fit=role_fit,
+        role_fit=ranked,
         blind_spots=tuple(c.competency for c in competencies if c.blind_spot),
         strengths=tuple(_by_weight(framework.role_by_slug[chosen], strong)[:MAX_STRENGTHS]),
         unanswered=tuple(c.competency for c in competencies if c.source == "none"),
+        best_fit=best_fit,
+        tie=tie,
     )
 
 
@@ -418,6 +627,12 @@ def result_json(result: Result) -> dict:
         "levels": dict(result.levels),
         "gaps": [gap.model_dump(mode="json") for gap in result.gaps],
         "role_fit": [fit.model_dump(mode="json") for fit in result.role_fit],
-        "blind_spots": list(result.blind_spots),
+        "best_fit": result.best_fit,
+        "tie": None if result.tie is None else result.tie.model_dump(mode="json"),
+        "blind_spots": [
+            {"competency": c.competency, "kind": c.blind_spot_kind, "practice": c.self_rating, "judgement": c.scenario}
+            for c in result.competencies
+            if c.blind_spot
+        ],
         "unanswered": list(result.unanswered),
     }

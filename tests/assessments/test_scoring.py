@@ -52,23 +52,67 @@ def _required_levels(fw: content.Framework, role: str) -> dict[str, int]:
 # Levels from answers
 
 
-def test_level_is_weighted_mean_with_scenarios_counting_one_and_a_half(fw):
-    answers = _answer(fw, "systems-thinking", behaviours=[3], scenarios=[1])
-    level = _competency(score_competencies(fw, answers), "systems-thinking").level
-    # (3 x 1 + 1 x 1.5) / 2.5; a plain mean would say 2.0.
-    assert level == 1.8
+def _answer_any(fw: content.Framework, behaviours: list[int], scenarios: list[int]) -> tuple[str, Answers]:
+    """Answers for the first competency whose items offer these scores, choosing options by score.
+
+    Scenario options are rewritten from time to time; any competency that can give the scores will do.
+    """
+    for competency in fw.competencies:
+        slugs = {kind: _items(fw, competency.slug, kind) for kind in ("behaviour", "scenario")}
+        offered = {
+            slug: {option.score for option in fw.item_by_slug[slug][1].options}
+            for slugs_ in slugs.values()
+            for slug in slugs_
+        }
+        pairs = list(zip(slugs["behaviour"], behaviours, strict=False)) + list(
+            zip(slugs["scenario"], scenarios, strict=False)
+        )
+        if len(pairs) == len(behaviours) + len(scenarios) and all(wanted in offered[slug] for slug, wanted in pairs):
+            return competency.slug, _answer(fw, competency.slug, behaviours, scenarios)
+    raise AssertionError(f"no competency offers behaviours {behaviours} with scenarios {scenarios}")
 
 
-def test_level_is_rounded_to_two_decimals(fw):
-    answers = _answer(fw, "systems-thinking", behaviours=[1, 2], scenarios=[4])
-    # (1 + 2 + 4 x 1.5) / 3.5 = 2.5714...
-    assert _competency(score_competencies(fw, answers), "systems-thinking").level == 2.57
+def _level(fw: content.Framework, behaviours: list[int], scenarios: list[int]) -> float:
+    slug, answers = _answer_any(fw, behaviours, scenarios)
+    return _competency(score_competencies(fw, answers), slug).level
+
+
+def test_level_is_the_practice_reported_when_judgement_bears_it_out(fw):
+    assert _level(fw, behaviours=[3, 3], scenarios=[4, 4]) == 3.0
+    assert _level(fw, behaviours=[4, 4], scenarios=[4, 4]) == 4.0
+
+
+def test_judgement_lifts_a_low_level_halfway_towards_half_its_score(fw):
+    # P = 1, J = 4: max(1, (1 + 4/2) / 2) = 1.5.
+    assert _level(fw, behaviours=[1, 1], scenarios=[4, 4]) == 1.5
+    # P = 0.5, J = 4: (0.5 + 2) / 2 = 1.25.
+    assert _level(fw, behaviours=[0, 1], scenarios=[4, 4]) == 1.25
+
+
+def test_knowing_every_answer_without_practice_is_aware_not_practising(fw):
+    assert _level(fw, behaviours=[0, 0], scenarios=[4, 4]) == 1.0
+    # Scenarios alone, no behaviour item answered: practice counts as none.
+    assert _level(fw, behaviours=[], scenarios=[4, 4]) == 1.0
+
+
+def test_judgement_adds_nothing_once_practice_is_at_practising(fw):
+    assert _level(fw, behaviours=[2, 2], scenarios=[4, 4]) == 2.0
+
+
+def test_judgement_that_does_not_bear_out_the_self_report_caps_it_one_level_above(fw):
+    # P = 4, J = 2: min(4, 2 + 1) = 3.
+    assert _level(fw, behaviours=[4, 4], scenarios=[4, 0]) == 3.0
+    # P = 4, J = 0: min(4, 0 + 1) = 1.
+    assert _level(fw, behaviours=[4, 4], scenarios=[0, 0]) == 1.0
+
+
+def test_practice_without_any_scenario_answered_is_taken_as_reported(fw):
+    assert _level(fw, behaviours=[4, 3], scenarios=[]) == 3.5
 
 
 def test_level_rounds_half_up(fw):
-    answers = _answer(fw, "systems-thinking", behaviours=[1], scenarios=[1, 0])
-    # (1 + 1.5 + 0) / 4 = 0.625 exactly; Python's round() would give 0.62.
-    assert _competency(score_competencies(fw, answers), "systems-thinking").level == 0.63
+    # Scenarios only, J = 2.5: 2.5 / 4 = 0.625 exactly; Python's round() would give 0.62.
+    assert _level(fw, behaviours=[], scenarios=[4, 1]) == 0.63
 
 
 def test_items_take_precedence_over_quick_rating(fw):
@@ -150,34 +194,74 @@ def test_confidence_label_thresholds(confidence, label):
 # Blind spots
 
 
-def test_blind_spot_when_self_rating_outruns_scenarios(fw):
+def test_overrated_when_self_rating_outruns_scenarios(fw):
     result = score(fw, _answer(fw, "systems-thinking", behaviours=[4, 4], scenarios=[2, 2]), "ai-lead")
     st = _competency(result, "systems-thinking")
     assert (st.self_rating, st.scenario) == (4.0, 2.0)
-    assert st.blind_spot
+    assert (st.blind_spot, st.blind_spot_kind) == (True, "overrated")
     assert result.blind_spots == ("systems-thinking",)
 
 
-def test_blind_spot_at_exactly_the_margin(fw):
+def test_overrated_at_exactly_the_margin(fw):
     answers = _answer(fw, "systems-thinking", behaviours=[3, 4], scenarios=[2])
-    assert _competency(score_competencies(fw, answers), "systems-thinking").blind_spot
+    assert _competency(score_competencies(fw, answers), "systems-thinking").blind_spot_kind == "overrated"
 
 
 def test_no_blind_spot_when_self_rating_is_only_a_little_higher(fw):
     answers = _answer(fw, "systems-thinking", behaviours=[3], scenarios=[2])
-    assert not _competency(score_competencies(fw, answers), "systems-thinking").blind_spot
+    st = _competency(score_competencies(fw, answers), "systems-thinking")
+    assert (st.blind_spot, st.blind_spot_kind) == (False, None)
 
 
 def test_no_blind_spot_without_scenario_answers(fw):
     answers = _answer(fw, "systems-thinking", behaviours=[4, 4], scenarios=[])
     st = _competency(score_competencies(fw, answers), "systems-thinking")
     assert st.scenario is None
-    assert not st.blind_spot
+    assert (st.blind_spot, st.blind_spot_kind) == (False, None)
 
 
-def test_modesty_is_not_a_blind_spot(fw):
-    answers = _answer(fw, "systems-thinking", behaviours=[0, 0], scenarios=[4, 4])
-    assert not _competency(score_competencies(fw, answers), "systems-thinking").blind_spot
+def test_no_blind_spot_without_behaviour_answers(fw):
+    slug, answers = _answer_any(fw, behaviours=[], scenarios=[4, 4])
+    st = _competency(score_competencies(fw, answers), slug)
+    assert st.self_rating is None
+    assert (st.blind_spot, st.blind_spot_kind) == (False, None)
+
+
+def test_knowing_the_answers_without_having_done_it_is_untested(fw):
+    result = score(fw, _answer(fw, "systems-thinking", behaviours=[0, 0], scenarios=[4, 4]), "ai-lead")
+    st = _competency(result, "systems-thinking")
+    assert (st.blind_spot, st.blind_spot_kind) == (True, "untested")
+    assert result.blind_spots == ("systems-thinking",)
+
+
+def test_untested_at_exactly_the_margin(fw):
+    slug, answers = _answer_any(fw, behaviours=[2, 3], scenarios=[4, 4])
+    assert _competency(score_competencies(fw, answers), slug).blind_spot_kind == "untested"
+
+
+def test_no_blind_spot_when_judgement_is_only_a_little_higher(fw):
+    slug, answers = _answer_any(fw, behaviours=[3, 3], scenarios=[4, 4])
+    assert _competency(score_competencies(fw, answers), slug).blind_spot_kind is None
+
+
+def test_each_blind_spot_explains_itself_with_both_numbers(fw):
+    untested = _competency(
+        score_competencies(fw, _answer(fw, "systems-thinking", behaviours=[1, 1], scenarios=[4, 4])), "systems-thinking"
+    )
+    text = scoring.blind_spot_explanation(untested)
+    assert text is not None
+    assert "(4.0 of 4" in text
+    assert "(1.0 of 4)" in text
+    assert "the next step is to do it" in text
+    overrated = _competency(
+        score_competencies(fw, _answer(fw, "systems-thinking", behaviours=[4, 4], scenarios=[2, 2])), "systems-thinking"
+    )
+    text = scoring.blind_spot_explanation(overrated)
+    assert text is not None
+    assert "more practice (4.0 of 4)" in text
+    assert "(2.0 of 4)" in text
+    calm = _competency(score_competencies(fw, Answers(ratings={"mentoring": 3})), "mentoring")
+    assert scoring.blind_spot_explanation(calm) is None
 
 
 # Refused input
@@ -335,15 +419,95 @@ def test_role_readiness_reproduces_the_result_it_came_from(fw):
 # Role fit and strengths
 
 
-def test_role_fit_ranks_all_five_roles_best_first(fw):
+def test_role_fit_ranks_all_five_roles_best_fit_first_with_readiness_beside_it(fw):
     result = score(fw, Answers(ratings=_required_levels(fw, "ai-architect")), "ai-lead")
     assert sorted(fit.role for fit in result.role_fit) == sorted(content.ROLE_SLUGS)
     assert result.role_fit[0].role == "ai-architect"
     assert result.role_fit[0].readiness == 100.0
-    readiness = [fit.readiness for fit in result.role_fit]
-    assert readiness == sorted(readiness, reverse=True)
+    fits = [fit.fit for fit in result.role_fit]
+    assert fits == sorted(fits, reverse=True)
     for fit in result.role_fit:
         assert fit.readiness == role_readiness(fw, fit.role, result.levels)[0]
+
+
+@pytest.mark.parametrize("role", content.ROLE_SLUGS)
+def test_a_profile_shaped_like_a_role_fits_that_role_clearly(fw, role):
+    result = score(fw, Answers(ratings=_required_levels(fw, role)))
+    assert result.best_fit == role
+    assert result.tie is None
+    assert result.role == role
+    first, second = result.role_fit[:2]
+    assert first.fit - second.fit > scoring.FIT_MARGIN
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3, 4])
+def test_a_flat_profile_fits_no_role(fw, level):
+    result = score(fw, Answers(ratings=dict.fromkeys(content.COMPETENCY_SLUGS, level)))
+    assert result.best_fit is None
+    assert {fit.fit for fit in result.role_fit} == {0.0}
+    assert result.tie is not None
+    assert result.tie.flat
+    assert result.tie.roles == (result.role_fit[0].role, result.role_fit[1].role)
+    assert result.tie.deciding
+
+
+def test_a_flat_profile_falls_back_to_readiness_for_the_order(fw):
+    result = score(fw, Answers(ratings=dict.fromkeys(content.COMPETENCY_SLUGS, 2)))
+    keys = [(-fit.readiness, fit.role) for fit in result.role_fit]
+    assert keys == sorted(keys)
+
+
+def test_a_hardly_shaped_profile_is_flat_too(fw):
+    levels = {**dict.fromkeys(content.COMPETENCY_SLUGS, 2.0), "user-research": 2.5, "saying-no": 2.5}
+    _, best_fit, tie = scoring.role_fit(fw, levels)
+    assert best_fit is None
+    assert tie is not None
+    assert tie.flat
+
+
+def _blend(fw: content.Framework, first: str, second: str, share: float) -> dict[str, float]:
+    a, b = _required_levels(fw, first), _required_levels(fw, second)
+    return {slug: round(share * a[slug] + (1 - share) * b[slug], 2) for slug in content.COMPETENCY_SLUGS}
+
+
+def test_two_roles_too_close_to_call_are_a_tie_naming_what_would_decide_it(fw):
+    first, second = "ai-product-manager", "ai-product-lead"
+    ties = []
+    for step in range(101):
+        ranked, best_fit, tie = scoring.role_fit(fw, _blend(fw, first, second, step / 100))
+        if tie is not None and not tie.flat:
+            ties.append((ranked, best_fit, tie))
+    assert ties, "a blend of two roles passes through a tie between them"
+    for ranked, best_fit, tie in ties:
+        assert best_fit is None
+        assert tie.roles == (ranked[0].role, ranked[1].role)
+        assert ranked[0].fit - ranked[1].fit <= tie.margin + 1e-9
+        assert tie.margin == float(scoring.FIT_MARGIN)
+        assert 1 <= len(tie.deciding) <= scoring.MAX_TIE_DECIDING
+    # Between these two, the competencies they weigh most differently decide it.
+    assert {"user-research", "evaluation-literacy"} & set(ties[0][2].deciding)
+
+
+def test_a_clear_lead_is_a_best_fit_and_no_tie(fw):
+    ranked, best_fit, tie = scoring.role_fit(fw, _required_levels(fw, "ai-engineering-lead"))
+    assert (best_fit, tie) == ("ai-engineering-lead", None)
+    assert ranked[0].fit - ranked[1].fit > scoring.FIT_MARGIN
+
+
+def test_fit_ignores_how_high_the_profile_is_and_reads_only_its_shape(fw):
+    shaped = _required_levels(fw, "ai-architect")
+    lower = {slug: max(0, level - 1) for slug, level in shaped.items()}
+    assert 0 not in shaped.values(), "this test lowers every level by one without clipping"
+    ranked, _, _ = scoring.role_fit(fw, shaped)
+    ranked_lower, _, _ = scoring.role_fit(fw, lower)
+    assert [(f.role, f.fit) for f in ranked] == [(f.role, f.fit) for f in ranked_lower]
+    assert all(a.readiness > b.readiness for a, b in zip(ranked, ranked_lower, strict=True))
+
+
+def test_role_fit_reproduces_the_result_it_came_from(fw):
+    answers = Answers(ratings={**_required_levels(fw, "ai-lead"), "mentoring": 0})
+    result = score(fw, answers)
+    assert scoring.role_fit(fw, result.levels) == (result.role_fit, result.best_fit, result.tie)
 
 
 def test_role_fit_deciding_names_the_three_biggest_gaps(fw):
@@ -373,9 +537,15 @@ def test_deciding_keeps_the_only_gap_and_adds_the_heaviest_met_requirement(fw):
 
 def test_best_fit_role_is_used_when_none_chosen(fw):
     result = score(fw, Answers(ratings=_required_levels(fw, "ai-product-manager")))
-    assert result.role == "ai-product-manager"
+    assert result.role == result.best_fit == "ai-product-manager"
     assert not result.role_chosen
     assert result.readiness == result.role_fit[0].readiness
+
+
+def test_on_a_tie_the_first_ranked_role_is_used_when_none_chosen(fw):
+    result = score(fw, Answers(ratings=dict.fromkeys(content.COMPETENCY_SLUGS, 2)))
+    assert result.best_fit is None
+    assert result.role == result.role_fit[0].role
 
 
 def test_chosen_role_is_kept_even_when_another_fits_better(fw):
@@ -415,7 +585,17 @@ def test_an_unmet_or_trivial_requirement_is_no_strength(fw):
 def test_result_json_has_the_preview_plan_shape(fw):
     result = score(fw, _answer(fw, "systems-thinking", behaviours=[4, 4], scenarios=[2, 2]), "ai-lead")
     payload = scoring.result_json(result)
-    assert set(payload) == {"role", "readiness", "levels", "gaps", "role_fit", "blind_spots", "unanswered"}
+    assert set(payload) == {
+        "role",
+        "readiness",
+        "levels",
+        "gaps",
+        "role_fit",
+        "best_fit",
+        "tie",
+        "blind_spots",
+        "unanswered",
+    }
     assert payload["role"] == "ai-lead"
     assert payload["readiness"] == result.readiness
     assert payload["levels"] == result.levels
@@ -426,9 +606,39 @@ def test_result_json_has_the_preview_plan_shape(fw):
         "gap": result.gaps[0].gap,
         "priority": result.gaps[0].priority,
     }
-    assert set(payload["role_fit"][0]) == {"role", "readiness", "deciding"}
-    assert payload["blind_spots"] == ["systems-thinking"]
+    assert set(payload["role_fit"][0]) == {"role", "readiness", "deciding", "fit"}
+    assert payload["best_fit"] == result.best_fit
+    assert payload["blind_spots"] == [
+        {"competency": "systems-thinking", "kind": "overrated", "practice": 4.0, "judgement": 2.0}
+    ]
     assert json.loads(json.dumps(payload)) == payload
+
+
+def test_result_json_names_the_tie_with_its_margin_and_deciding_competencies(fw):
+    payload = scoring.result_json(score(fw, Answers(ratings=dict.fromkeys(content.COMPETENCY_SLUGS, 2))))
+    assert payload["best_fit"] is None
+    tie = payload["tie"]
+    assert set(tie) == {"roles", "margin", "flat", "deciding"}
+    assert tie["roles"] == [payload["role_fit"][0]["role"], payload["role_fit"][1]["role"]]
+    assert (tie["margin"], tie["flat"]) == (0.05, True)
+    assert tie["deciding"]
+
+
+def test_result_json_has_no_tie_when_one_role_fits_clearly(fw):
+    payload = scoring.result_json(score(fw, Answers(ratings=_required_levels(fw, "ai-lead"))))
+    assert (payload["best_fit"], payload["tie"]) == ("ai-lead", None)
+
+
+def test_a_result_stored_before_blind_spot_kinds_and_fit_still_reads_back(fw):
+    stored = score(fw, _answer(fw, "systems-thinking", behaviours=[4, 4], scenarios=[2, 2])).model_dump(mode="json")
+    del stored["best_fit"], stored["tie"]
+    for competency in stored["competencies"]:
+        del competency["blind_spot_kind"]
+    for fit in stored["role_fit"]:
+        del fit["fit"]
+    old = scoring.Result.model_validate(stored)
+    assert old.blind_spots == ("systems-thinking",)
+    assert (old.best_fit, old.tie) == (None, None)
 
 
 def test_same_answers_give_equal_results(fw):

@@ -7,8 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments import content
-from assessments.scoring import Answers, Result, result_json, role_readiness, score
+from assessments import content, scoring
+from assessments.scoring import Answers, Result, result_json, role_fit, role_readiness, score
 
 FW = content.get_framework()
 ITEM_SLUGS = sorted(FW.item_by_slug)
@@ -108,6 +108,7 @@ def test_every_value_stays_in_range(answers, role):
         for mean in (c.self_rating, c.scenario):
             assert mean is None or 0 <= mean <= content.MAX_LEVEL
         assert c.blind_spot <= (c.self_rating is not None and c.scenario is not None)
+        assert c.blind_spot == (c.blind_spot_kind is not None)
     for gap in result.gaps:
         assert 0 < gap.gap <= gap.required <= content.MAX_LEVEL
         assert gap.priority >= 0
@@ -115,9 +116,45 @@ def test_every_value_stays_in_range(answers, role):
     assert sorted(fit.role for fit in result.role_fit) == ROLES
     for fit in result.role_fit:
         assert 0 <= fit.readiness <= 100
+        assert -1 <= fit.fit <= 1
+        assert round(fit.fit, 2) == fit.fit
         assert 2 <= len(fit.deciding) <= 3
         assert len(set(fit.deciding)) == len(fit.deciding)
     assert len(result.strengths) <= 5
+    assert (result.best_fit is None) == (result.tie is not None)
+    assert set(result.blind_spots) == {c.competency for c in result.competencies if c.blind_spot}
+
+
+@laws
+@given(answers=answer_sets())
+def test_judgement_alone_never_lifts_a_level_above_practising(answers):
+    for c in score(FW, Answers(items=answers.items)).competencies:
+        practice = c.self_rating if c.self_rating is not None else 0.0
+        if c.source == "items":
+            assert c.level <= max(practice, 2.0)
+            # Above what practice says, the level is judgement's lift, never beyond half the judgement.
+            if c.level > practice:
+                assert c.scenario is not None
+                assert c.level <= c.scenario / 2
+
+
+@laws
+@given(answers=answer_sets())
+def test_a_level_never_runs_more_than_one_above_the_judgement_shown(answers):
+    for c in score(FW, Answers(items=answers.items)).competencies:
+        if c.scenario is not None:
+            assert c.level <= c.scenario + scoring.JUDGEMENT_CAP_SLACK
+
+
+@laws
+@given(answers=answer_sets(), role=st.none() | st.sampled_from(ROLES))
+def test_top_answers_everywhere_are_ready_for_every_role_with_no_blind_spot(answers, role):
+    # Whatever was answered before, and whatever quick ratings linger: every item at its best option.
+    best = {slug: max(range(OPTION_COUNT[slug]), key=FW.item_by_slug[slug][1].score_of) for slug in ITEM_SLUGS}
+    result = score(FW, Answers(items=best, ratings=answers.ratings), role)
+    assert result.readiness >= 95
+    assert all(fit.readiness >= 95 for fit in result.role_fit)
+    assert result.blind_spots == ()
 
 
 @laws
@@ -157,14 +194,49 @@ def test_result_levels_reproduce_readiness_and_gaps(answers):
 
 @laws
 @given(answers=answer_sets())
-def test_ranking_is_best_first_and_unchosen_role_is_the_best_fit(answers):
+def test_ranking_is_best_fit_first_and_unchosen_role_is_the_first_ranked(answers):
     result = score(FW, answers)
-    keys = [(-fit.readiness, fit.role) for fit in result.role_fit]
+    keys = [(-fit.fit, -fit.readiness, fit.role) for fit in result.role_fit]
     assert keys == sorted(keys)
     assert result.role == result.role_fit[0].role
-    assert result.readiness == max(fit.readiness for fit in result.role_fit)
+    assert result.readiness == result.role_fit[0].readiness
+    first, second = result.role_fit[:2]
+    if result.best_fit is not None:
+        assert result.best_fit == first.role
+        assert round(100 * (first.fit - second.fit)) > 100 * scoring.FIT_MARGIN
+    else:
+        assert result.tie is not None
+        assert result.tie.roles == (first.role, second.role)
+        assert result.tie.flat or round(100 * (first.fit - second.fit)) <= 100 * scoring.FIT_MARGIN
     gap_keys = [(-gap.priority, gap.competency) for gap in result.gaps]
     assert gap_keys == sorted(gap_keys)
+
+
+@laws
+@given(levels=level_maps)
+def test_role_fit_is_deterministic_and_in_range_for_any_levels(levels):
+    ranked, best_fit, tie = role_fit(FW, levels)
+    assert (ranked, best_fit, tie) == role_fit(FW, dict(reversed(list(levels.items()))))
+    assert sorted(fit.role for fit in ranked) == ROLES
+    assert all(-1 <= fit.fit <= 1 for fit in ranked)
+    assert (best_fit is None) == (tie is not None)
+
+
+@laws
+@given(level=st.integers(0, 100 * content.MAX_LEVEL).map(lambda h: h / 100))
+def test_a_flat_profile_never_has_a_best_fit(level):
+    ranked, best_fit, tie = role_fit(FW, dict.fromkeys(content.COMPETENCY_SLUGS, level))
+    assert best_fit is None
+    assert tie is not None
+    assert tie.flat
+    assert {fit.fit for fit in ranked} == {0.0}
+
+
+@laws
+@given(answers=answer_sets())
+def test_result_levels_reproduce_role_fit(answers):
+    result = score(FW, answers)
+    assert role_fit(FW, result.levels) == (result.role_fit, result.best_fit, result.tie)
 
 
 # --- Whole numbers and fractions agree ---------------------------------------------------------
@@ -177,8 +249,6 @@ hundredth_levels = st.dictionaries(
 @laws
 @given(levels=hundredth_levels)
 def test_readiness_in_whole_hundredths_is_what_the_exact_fractions_give(levels):
-    from assessments import scoring
-
     checked = scoring._checked_levels(FW, levels)
     assert checked.hundredths is not None  # the fast path is the one taken for such levels
     for role in FW.roles:
@@ -188,17 +258,13 @@ def test_readiness_in_whole_hundredths_is_what_the_exact_fractions_give(levels):
         assert fast == exact, role.slug
 
 
-def _reference_score(competency, answers: Answers) -> tuple:
+def _reference_score(competency, answers: Answers) -> tuple | None:
     """The formulas of the scoring rules, in fractions, rounded half up to hundredths."""
     from fractions import Fraction
-
-    from assessments import scoring
 
     answered = [(i, i.score_of(answers.items[i.slug])) for i in competency.items if i.slug in answers.items]
     if not answered:
         return None
-    weight = sum(scoring.ITEM_WEIGHTS[i.kind] for i, _ in answered)
-    level = sum(scoring.ITEM_WEIGHTS[i.kind] * s for i, s in answered) / weight
     scores = [s for _, s in answered]
     confidence = Fraction(len(answered), len(competency.items)) * (
         1 - Fraction(max(scores) - min(scores), content.MAX_LEVEL)
@@ -206,9 +272,20 @@ def _reference_score(competency, answers: Answers) -> tuple:
     behaviour = [s for i, s in answered if i.kind == "behaviour"]
     scenario = [s for i, s in answered if i.kind == "scenario"]
     mean = lambda xs: Fraction(sum(xs), len(xs)) if xs else None  # noqa: E731
-    blind = bool(behaviour and scenario) and mean(behaviour) - mean(scenario) >= scoring.BLIND_SPOT_MARGIN
+    practice, judgement = mean(behaviour), mean(scenario)
+    if judgement is None:
+        level = practice
+    else:
+        p = practice if practice is not None else Fraction(0)
+        level = min(max(p, (p + judgement / 2) / 2), judgement + scoring.JUDGEMENT_CAP_SLACK)
+    kind = None
+    if practice is not None and judgement is not None:
+        if practice - judgement >= scoring.BLIND_SPOT_MARGIN:
+            kind = "overrated"
+        elif judgement - practice >= scoring.BLIND_SPOT_MARGIN:
+            kind = "untested"
     shown = lambda x: None if x is None else scoring._round(x, 2)  # noqa: E731
-    return shown(level), shown(confidence), shown(mean(behaviour)), shown(mean(scenario)), blind
+    return shown(level), shown(confidence), shown(practice), shown(judgement), kind is not None, kind
 
 
 @laws
@@ -218,4 +295,11 @@ def test_competency_scores_in_whole_numbers_are_what_the_exact_fractions_give(an
     for competency, found in zip(FW.competencies, result.competencies, strict=True):
         expected = _reference_score(competency, answers)
         if expected is not None:
-            assert (found.level, found.confidence, found.self_rating, found.scenario, found.blind_spot) == expected
+            assert (
+                found.level,
+                found.confidence,
+                found.self_rating,
+                found.scenario,
+                found.blind_spot,
+                found.blind_spot_kind,
+            ) == expected

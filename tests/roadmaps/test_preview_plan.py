@@ -16,7 +16,7 @@ from assessments import content
 from assessments.scoring import Answers, result_json, score
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCORED_KEYS = {"role", "readiness", "levels", "gaps", "role_fit", "blind_spots", "unanswered"}
+SCORED_KEYS = {"role", "readiness", "levels", "gaps", "role_fit", "best_fit", "blind_spots", "unanswered"}
 
 
 @pytest.fixture
@@ -64,8 +64,9 @@ def test_gaps_and_role_fit_come_best_first(levels_file):
     payload = _run("--role", "ai-product-lead", "--levels", levels_file({"user-research": 4, "saying-no": 2}))
     priorities = [gap["priority"] for gap in payload["gaps"]]
     assert priorities == sorted(priorities, reverse=True)
-    readiness = [fit["readiness"] for fit in payload["role_fit"]]
-    assert readiness == sorted(readiness, reverse=True)
+    # Best fit first; readiness is shown beside the fit and breaks a tie in it.
+    keys = [(-fit["fit"], -fit["readiness"], fit["role"]) for fit in payload["role_fit"]]
+    assert keys == sorted(keys)
     assert sorted(fit["role"] for fit in payload["role_fit"]) == sorted(content.ROLE_SLUGS)
 
 
