@@ -26,6 +26,7 @@ class Row:
     current_px: float
     required_px: float
     blind_spot: bool
+    blind_spot_kind: str | None  # "overrated" or "untested"
     confidence: str
 
 
@@ -103,17 +104,41 @@ def _pick(computed: Callable[[], dict[str, Any]], name: str) -> Any:
 
 def chart_order(role: content.Role) -> list[str]:
     """The competencies as the chart lists them: what the role asks for most first."""
-    reqs = role.requirements
-    return sorted(reqs, key=lambda slug: (-reqs[slug].weight, -reqs[slug].level, slug))
+    return scoring.by_weight(role, list(role.requirements))
 
 
-FROM_RESULT = ("readiness", "readiness_change", "rows", "biggest", "strengths", "blind_spots", "role_fit", "unanswered")
+FROM_RESULT = (
+    "readiness",
+    "readiness_change",
+    "rows",
+    "biggest",
+    "strengths",
+    "blind_spots",
+    "role_fit",
+    "tie",
+    "unanswered",
+)
+
+
+def role_view(framework: content.Framework, result: scoring.Result, role_slug: str) -> scoring.RoleView:
+    """The result against one role, from the snapshot taken when the assessment was finished.
+
+    Results stored before snapshots kept every role hold only the chosen role's numbers; the other roles
+    are then worked out from their stored levels.
+    """
+    if role_slug in result.roles:
+        return result.roles[role_slug]
+    role = framework.role_by_slug[role_slug]
+    if role_slug == result.role:
+        return scoring.RoleView(readiness=result.readiness, gaps=result.gaps, strengths=result.strengths)
+    readiness, gaps = scoring.role_readiness(framework, role_slug, result.levels)
+    return scoring.RoleView(readiness=readiness, gaps=gaps, strengths=scoring.strengths(role, result.levels))
 
 
 def _from_result(
     assessment: Assessment, framework: content.Framework, result: scoring.Result, role: content.Role
 ) -> dict[str, Any]:
-    readiness, gaps = scoring.role_readiness(framework, role.slug, result.levels)
+    view = role_view(framework, result, role.slug)
     scores = {s.competency: s for s in result.competencies}
 
     previous_levels: dict[str, float] | None = None
@@ -121,12 +146,14 @@ def _from_result(
     if assessment.previous_id and assessment.previous and assessment.previous.result:
         previous = scoring.Result.model_validate(assessment.previous.result)
         previous_levels = previous.levels
-        previous_readiness, _ = scoring.role_readiness(framework, role.slug, previous.levels)
+        # The previous assessment's own snapshot: a change of framework version is said on the page.
+        previous_readiness = role_view(framework, previous, role.slug).readiness
 
     rows = []
     for comp in framework.competencies:
         req = role.requirements[comp.slug]
-        current = result.levels[comp.slug]
+        current = result.levels.get(comp.slug, 0.0)
+        score = scores.get(comp.slug)
         rows.append(
             Row(
                 competency=comp,
@@ -139,8 +166,9 @@ def _from_result(
                 else None,
                 current_px=round(current / content.MAX_LEVEL * CHART_WIDTH, 1),
                 required_px=round(req.level / content.MAX_LEVEL * CHART_WIDTH, 1),
-                blind_spot=scores[comp.slug].blind_spot,
-                confidence=scores[comp.slug].confidence_label,
+                blind_spot=bool(score and score.blind_spot),
+                blind_spot_kind=_kind(score),
+                confidence=score.confidence_label if score else "none",
             )
         )
     order = {slug: i for i, slug in enumerate(chart_order(role))}
@@ -153,21 +181,59 @@ def _from_result(
             "requirement": role.requirements[gap.competency],
             "target": framework.competency_by_slug[gap.competency].levels[role.requirements[gap.competency].level],
         }
-        for gap in gaps[:5]
+        for gap in view.gaps[:5]
+        if gap.competency in framework.competency_by_slug
     ]
+    blind = [
+        (framework.competency_by_slug[s], scores[s]) for s in result.blind_spots if s in framework.competency_by_slug
+    ]
+    tie = None
+    if result.tie is not None:
+        tie = {
+            "roles": [framework.role_by_slug[r] for r in result.tie.roles if r in framework.role_by_slug],
+            "margin": result.tie.margin,
+            "flat": result.tie.flat,
+            "deciding": [
+                framework.competency_by_slug[c] for c in result.tie.deciding if c in framework.competency_by_slug
+            ],
+        }
     return {
-        "readiness": readiness,
-        "readiness_change": round(readiness - previous_readiness, 1) if previous_readiness is not None else None,
+        "readiness": view.readiness,
+        "readiness_change": round(view.readiness - previous_readiness, 1) if previous_readiness is not None else None,
         "rows": rows,
         "biggest": biggest,
-        "strengths": [framework.competency_by_slug[s] for s in _strengths(role, result)],
-        "blind_spots": [(framework.competency_by_slug[s], scores[s]) for s in result.blind_spots],
+        "strengths": [framework.competency_by_slug[s] for s in view.strengths if s in framework.competency_by_slug],
+        "blind_spots": {
+            kind: [BlindSpot(c, s, _next_step(c, s)) for c, s in blind if _kind(s) == kind]
+            for kind in ("overrated", "untested")
+        },
         "role_fit": [
             (framework.role_by_slug[f.role], f, [framework.competency_by_slug[c] for c in f.deciding])
             for f in result.role_fit
+            if f.role in framework.role_by_slug
         ],
-        "unanswered": [framework.competency_by_slug[s] for s in result.unanswered],
+        "tie": tie,
+        "unanswered": [framework.competency_by_slug[s] for s in result.unanswered if s in framework.competency_by_slug],
     }
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    competency: content.Competency
+    score: scoring.CompetencyScore
+    next_step: str  # what the next level of practice looks like: for "untested", the thing to go and do
+
+
+def _next_step(competency: content.Competency, score: scoring.CompetencyScore) -> str:
+    practice = score.self_rating or 0.0
+    return competency.levels[min(content.MAX_LEVEL, int(practice) + 1)]
+
+
+def _kind(score: scoring.CompetencyScore | None) -> str | None:
+    if score is None or not score.blind_spot:
+        return None
+    # Results stored before there were two kinds flagged only a self-report above the scenarios.
+    return score.blind_spot_kind or "overrated"
 
 
 def _manager_ratings(assessment: Assessment, framework: content.Framework, result: scoring.Result) -> list[ManagerView]:
@@ -193,15 +259,6 @@ def _manager_ratings(assessment: Assessment, framework: content.Framework, resul
     ]
     views.sort(key=lambda v: (order[v.competency.slug], v.manager))
     return views
-
-
-def _strengths(role: content.Role, result: scoring.Result) -> list[str]:
-    if role.slug == result.role:
-        return list(result.strengths)
-    # The engine's rule, applied to another role the engineer compares with.
-    met = [slug for slug, req in role.requirements.items() if req.level >= 2 and result.levels[slug] >= req.level]
-    met.sort(key=lambda slug: (-role.requirements[slug].weight, -role.requirements[slug].level, slug))
-    return met[:5]
 
 
 def _scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:

@@ -132,6 +132,14 @@ class Tie(Frozen):
     deciding: tuple[str, ...]  # the competencies the two roles weigh most differently
 
 
+class RoleView(Frozen):
+    """The result against one role, kept in the snapshot so a finished assessment never needs rescoring."""
+
+    readiness: float
+    gaps: tuple[Gap, ...]  # highest priority first
+    strengths: tuple[str, ...]
+
+
 class Result(Frozen):
     role: str
     role_chosen: bool
@@ -146,6 +154,9 @@ class Result(Frozen):
     # Defaults, so results stored before role fit was a fit still read back.
     best_fit: str | None = None
     tie: Tie | None = None
+    # Readiness, gaps and strengths against every role, as scored when the assessment was finished.
+    # Empty in results stored before snapshots kept every role.
+    roles: dict[str, RoleView] = {}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -462,15 +473,22 @@ def role_readiness(framework: Framework, role: str, levels: Mapping[str, float])
     return _readiness_and_gaps(_role(framework, role), _checked_levels(framework, levels))
 
 
-def _by_weight(role: Role, slugs: list[str]) -> list[str]:
+def by_weight(role: Role, slugs: list[str]) -> list[str]:
+    """What the role asks for most first: weight, then required level, then slug. The results chart's order."""
     return sorted(slugs, key=lambda s: (-role.requirements[s].weight, -role.requirements[s].level, s))
+
+
+def strengths(role: Role, levels: Mapping[str, float]) -> tuple[str, ...]:
+    """The role's heaviest requirements of at least Practising that the levels meet, at most MAX_STRENGTHS."""
+    met = [slug for slug, req in role.requirements.items() if req.level >= 2 and levels.get(slug, 0) >= req.level]
+    return tuple(by_weight(role, met)[:MAX_STRENGTHS])
 
 
 def _deciding(role: Role, gaps: tuple[Gap, ...]) -> tuple[str, ...]:
     deciding = [gap.competency for gap in gaps[:MAX_DECIDING]]
     if len(deciding) < MIN_DECIDING:
         # Few gaps left: what decides the role then is the heavy requirements already met.
-        met = _by_weight(role, [slug for slug in role.requirements if slug not in deciding])
+        met = by_weight(role, [slug for slug in role.requirements if slug not in deciding])
         deciding += met[: MIN_DECIDING - len(deciding)]
     return tuple(deciding)
 
@@ -600,9 +618,11 @@ def score(framework: Framework, answers: Answers, role: str | None = None) -> Re
     ranked, best_fit, tie = _role_fit(framework, checked, assessed)
     # With no role chosen the first in the ranking is used, tie or not; the tie is still reported.
     chosen = role if role is not None else ranked[0].role
+    roles = {
+        slug: RoleView(readiness=readiness, gaps=gaps, strengths=strengths(framework.role_by_slug[slug], levels))
+        for slug, (readiness, gaps) in assessed.items()
+    }
     readiness, gaps = assessed[chosen]
-    requirements = framework.role_by_slug[chosen].requirements
-    strong = [slug for slug, req in requirements.items() if req.level >= 2 and checked.exact[slug] >= req.level]
     return Result(
         role=chosen,
         role_chosen=role is not None,
@@ -612,10 +632,11 @@ def score(framework: Framework, answers: Answers, role: str | None = None) -> Re
         gaps=gaps,
         role_fit=ranked,
         blind_spots=tuple(c.competency for c in competencies if c.blind_spot),
-        strengths=tuple(_by_weight(framework.role_by_slug[chosen], strong)[:MAX_STRENGTHS]),
+        strengths=roles[chosen].strengths,
         unanswered=tuple(c.competency for c in competencies if c.source == "none"),
         best_fit=best_fit,
         tie=tie,
+        roles=roles,
     )
 
 

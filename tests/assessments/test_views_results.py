@@ -95,7 +95,9 @@ def test_it_shows_strengths_blind_spots_and_what_is_unanswered(engineer_client, 
     assert escape(FRAMEWORK.competency_by_slug[finished.result["strengths"][0]].name) in page
     assert finished.result["blind_spots"] == ["saying-no"]
     assert "Blind spots" in page
-    assert 'badge-warn">blind spot' in page
+    # Top practice reported, the worst scenario picks: more claimed than the judgement bears out.
+    assert 'badge-warn">overrated' in page
+    assert "Overrated: more practice reported than the scenarios bear out" in page
     assert "Still unanswered" in page
     assert len(finished.result["unanswered"]) == len(FRAMEWORK.competencies) - 2
     unanswered_list = page.split('id="unanswered-heading"')[1].split("</section>")[0]
@@ -117,10 +119,23 @@ def test_it_shows_the_framework_version(engineer_client, finished):
 
 
 def test_not_sure_yet_leads_with_the_best_fitting_role(engineer_client, engineer):
+    # A profile shaped like the architect's own requirements fits that role clearly.
+    assessment = AssessmentFactory(owner=engineer, not_sure=True, quick=True)
+    wanted = FRAMEWORK.role_by_slug["ai-architect"].requirements
+    for competency in Competency.objects.all():
+        RatingFactory(assessment=assessment, competency=competency, level=wanted[competency.slug].level)
+    done = services.assessment_finish(assessment=assessment)
+    assert done.result["best_fit"] == "ai-architect"
+    page = engineer_client.get(results_url(done)).content.decode()
+    assert "for <strong>AI Architect</strong> — your best fit of the five roles" in page
+
+
+def test_not_sure_yet_with_no_shape_leads_with_the_first_role_and_says_it_is_no_clear_fit(engineer_client, engineer):
     done = services.assessment_finish(assessment=AssessmentFactory(owner=engineer, not_sure=True))
     page = engineer_client.get(results_url(done)).content.decode()
-    best = FRAMEWORK.role_by_slug[done.result["role_fit"][0]["role"]]
-    assert f"for <strong>{escape(best.name)}</strong> — your best fit of the five roles" in page
+    first = FRAMEWORK.role_by_slug[done.result["role_fit"][0]["role"]]
+    assert f"for <strong>{escape(first.name)}</strong> — first of the roles you fit about equally well" in page
+    assert "best fit of the five roles" not in page
 
 
 def test_scenario_answers_are_explained_only_after_finishing(engineer_client, finished):
@@ -321,3 +336,70 @@ def test_a_new_manager_rating_shows_at_once_beside_the_kept_results(client, engi
         engineer=engineer, manager=manager, competency=Competency.objects.get(slug="mentoring"), level=3
     )
     assert "Your manager’s view" in client.get(results_url(finished)).content.decode()
+
+
+@pytest.fixture
+def knows_but_has_not_done(engineer):
+    """Best scenario picks everywhere, the lowest practice everywhere: judgement without practice."""
+    assessment = AssessmentFactory(owner=engineer)
+    for competency in FRAMEWORK.competencies:
+        _answer_competency(assessment, competency.slug, behaviour="min", scenario="max")
+    return services.assessment_finish(assessment=assessment)
+
+
+def test_knowing_the_answers_without_practice_is_shown_as_untested_with_the_next_step(
+    engineer_client, knows_but_has_not_done
+):
+    page = engineer_client.get(results_url(knows_but_has_not_done)).content.decode()
+    assert page.count('badge-info">untested') == len(FRAMEWORK.competencies)
+    section = page.split('id="blind-heading"')[1].split("</section>")[0]
+    assert "Untested: you know what good looks like, but you have not done it yet" in section
+    assert "the next step in each is to do it, on real work" in section
+    for competency in FRAMEWORK.competencies:
+        # The next step is what Aware-to-Practising looks like for that competency: something to go and do.
+        assert escape(competency.levels[1]) in section
+    assert section.count("Next step:") == len(FRAMEWORK.competencies)
+    assert "Overrated" not in section
+
+
+def test_the_role_switch_keeps_the_untested_badges(engineer_client, knows_but_has_not_done):
+    response = engineer_client.get(results_url(knows_but_has_not_done, "ai-lead"), headers=htmx())
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert fragment.count('badge-info">untested') == len(FRAMEWORK.competencies)
+
+
+def test_a_flat_profile_is_told_no_role_fits_clearly(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer, role=None, quick=True)
+    for competency in Competency.objects.all():
+        RatingFactory(assessment=assessment, competency=competency, level=2)
+    finished = services.assessment_finish(assessment=assessment)
+    assert finished.result["best_fit"] is None
+    page = engineer_client.get(results_url(finished)).content.decode()
+    fit = page.split('id="fit-heading"')[1].split("</section>")[0]
+    assert "No role fits clearly." in fit
+    assert "What would decide between" in fit
+    assert "your best fit of the five roles" not in page
+
+
+def test_a_tie_between_two_roles_names_them_the_margin_and_what_would_decide_it(engineer_client, engineer):
+    from assessments import scoring
+
+    framework = FRAMEWORK
+    # Halfway between the two product roles' own requirements: a shape, but no clear winner.
+    a, b = framework.role_by_slug["ai-product-lead"], framework.role_by_slug["ai-product-manager"]
+    levels = {slug: round((a.requirements[slug].level + b.requirements[slug].level) / 2) for slug in a.requirements}
+    result = scoring.score(framework, scoring.Answers(ratings=levels))
+    assert result.tie is not None
+    assert not result.tie.flat
+    assessment = AssessmentFactory(owner=engineer, role=None, quick=True)
+    for competency in Competency.objects.all():
+        RatingFactory(assessment=assessment, competency=competency, level=levels[competency.slug])
+    finished = services.assessment_finish(assessment=assessment)
+    page = engineer_client.get(results_url(finished)).content.decode()
+    fit = page.split('id="fit-heading"')[1].split("</section>")[0]
+    first, second = (framework.role_by_slug[r].name for r in result.tie.roles)
+    assert f"It is a tie between {first} and {second}:" in fit
+    assert "their fits are within 0.05 of each other" in fit
+    for slug in result.tie.deciding:
+        assert escape(framework.competency_by_slug[slug].name) in fit.split("What would decide it:")[1]
