@@ -28,6 +28,8 @@ class Row:
     blind_spot: bool
     blind_spot_kind: str | None  # "overrated" or "untested"
     confidence: str
+    answered: bool  # any of its items (or a quick rating) answered
+    rated: bool  # a quick-mode self-rating: one unverified number, low confidence by design
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def _from_result(
                 blind_spot=bool(score and score.blind_spot),
                 blind_spot_kind=_kind(score),
                 confidence=score.confidence_label if score else "none",
+                answered=bool(score and score.source != "none"),
+                rated=bool(score and score.source == "rating"),
             )
         )
     order = {slug: i for i, slug in enumerate(chart_order(role))}
@@ -225,8 +229,9 @@ class BlindSpot:
 
 
 def _next_step(competency: content.Competency, score: scoring.CompetencyScore) -> str:
+    """The next level of practice to reach: never below Practising, since judgement already shows awareness."""
     practice = score.self_rating or 0.0
-    return competency.levels[min(content.MAX_LEVEL, int(practice) + 1)]
+    return competency.levels[min(content.MAX_LEVEL, max(2, int(practice) + 1))]
 
 
 def _kind(score: scoring.CompetencyScore | None) -> str | None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments import content, scoring
 from assessments.models import Assessment
+from assessments.results import role_view
 from roadmaps.models import RoadmapItem, month_start
 from transition.accounts.models import Share, User
 from transition.lib.formatting import Stamp, stamp
@@ -159,15 +160,14 @@ def _summary(framework: content.Framework, assessment: Assessment) -> Summary:
 
 
 def _change(framework: content.Framework, assessment: Assessment, result: scoring.Result) -> float | None:
-    # As on the engineer's results page: the previous levels measured against the current role,
+    # As on the engineer's results page: the previous assessment's own snapshot for the current role,
     # so a change of target role does not show up as progress or decline.
     if assessment.previous is None or not assessment.previous.result:
         return None
     if result.role not in framework.role_by_slug:
         return None
     previous = scoring.Result.model_validate(assessment.previous.result)
-    before, _ = scoring.role_readiness(framework, result.role, previous.levels)
-    return round(result.readiness - before, 1)
+    return round(result.readiness - role_view(framework, previous, result.role).readiness, 1)
 
 
 def parse_sort(value: str | None) -> tuple[str, bool]:

@@ -356,8 +356,8 @@ def test_knowing_the_answers_without_practice_is_shown_as_untested_with_the_next
     assert "Untested: you know what good looks like, but you have not done it yet" in section
     assert "the next step in each is to do it, on real work" in section
     for competency in FRAMEWORK.competencies:
-        # The next step is what Aware-to-Practising looks like for that competency: something to go and do.
-        assert escape(competency.levels[1]) in section
+        # The next step is what Practising looks like for that competency: something to go and do.
+        assert escape(competency.levels[2]) in section
     assert section.count("Next step:") == len(FRAMEWORK.competencies)
     assert "Overrated" not in section
 
@@ -403,3 +403,79 @@ def test_a_tie_between_two_roles_names_them_the_margin_and_what_would_decide_it(
     assert "their fits are within 0.05 of each other" in fit
     for slug in result.tie.deciding:
         assert escape(framework.competency_by_slug[slug].name) in fit.split("What would decide it:")[1]
+
+
+# --- a finished assessment is a snapshot ------------------------------------------------------------
+
+
+def test_finishing_stores_readiness_gaps_and_strengths_against_every_role(finished):
+    from assessments import scoring
+
+    result = scoring.Result.model_validate(finished.result)
+    assert set(result.roles) == {r.slug for r in FRAMEWORK.roles}
+    for fit in result.role_fit:
+        assert result.roles[fit.role].readiness == fit.readiness
+    assert result.roles[result.role].gaps == result.gaps
+    assert finished.framework_version == FRAMEWORK.version
+
+
+def test_the_role_switch_reads_the_snapshot_rather_than_scoring_again(engineer_client, finished):
+    # Whatever the framework says now, the page shows what was scored when the assessment was finished.
+    finished.result["roles"]["ai-lead"]["readiness"] = 12.0
+    finished.save(update_fields=["result"])
+    page = engineer_client.get(results_url(finished, "ai-lead"), headers=htmx()).content.decode()
+    assert "<span>12%</span> ready" in page
+
+
+def test_a_result_stored_before_snapshots_kept_every_role_still_shows_its_own_numbers(engineer_client, finished):
+    # As stored by framework 1.0.0: no per-role snapshot, no fit, a blind spot with no kind.
+    old = dict(finished.result)
+    for key in ("roles", "best_fit", "tie"):
+        old.pop(key)
+    old["readiness"] = 33.3
+    old["competencies"] = [{k: v for k, v in c.items() if k != "blind_spot_kind"} for c in old["competencies"]]
+    old["role_fit"] = [{k: v for k, v in f.items() if k != "fit"} for f in old["role_fit"]]
+    finished.result = old
+    finished.framework_version = "1.0.0"
+    finished.save(update_fields=["result", "framework_version"])
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert "<span>33%</span> ready" in page
+    assert "Framework version 1.0.0" in page
+    # The one kind that existed then: a self-report above the scenarios.
+    assert 'badge-warn">overrated' in page
+    # No fit was measured then, so none is shown.
+    assert "fit 0.00" not in page
+    other = engineer_client.get(results_url(finished, "ai-lead"), headers=htmx())
+    assert other.status_code == 200
+
+
+def test_a_change_across_framework_versions_says_so(engineer_client, engineer):
+    from tests.factories import finished_assessment
+
+    first = finished_assessment(engineer, 1)
+    first.framework_version = "1.0.0"
+    first.save(update_fields=["framework_version"])
+    second = finished_assessment(engineer, 2)
+    assert second.previous_id == first.pk
+    page = engineer_client.get(results_url(second)).content.decode()
+    assert "taken with framework version 1.0.0" in page
+    assert "read the change as a rough guide" in page
+    third = finished_assessment(engineer, 3)
+    assert "rough guide" not in engineer_client.get(results_url(third)).content.decode()
+
+
+def test_answered_competencies_are_never_badged_unanswered(engineer_client, knows_but_has_not_done):
+    # Practice and judgement disagree everywhere, so the items' agreement (and confidence) is nil; the
+    # competencies are still answered, and the untested badge already says why they disagree.
+    page = engineer_client.get(results_url(knows_but_has_not_done)).content.decode()
+    table = page.split('<table class="level-table">')[1].split("</table>")[0]
+    assert 'class="badge">unanswered' not in table
+    assert "low confidence" not in table
+
+
+def test_quick_ratings_are_not_badged_low_confidence_on_every_row(engineer_client, engineer):
+    from tests.factories import finished_assessment
+
+    done = finished_assessment(engineer, 2)
+    table = engineer_client.get(results_url(done)).content.decode().split('<table class="level-table">')[1]
+    assert "low confidence" not in table.split("</table>")[0]
