@@ -344,3 +344,47 @@ def test_a_batch_from_the_command_line_has_no_traceback(tmp_path):
     assert missing.stderr.strip().splitlines() == [
         f"CommandError: {tmp_path / 'none.jsonl'}: cannot be read (No such file or directory)"
     ]
+
+
+# --- honest scoring, through the interface other programs use -----------------------------------------
+
+
+def _respondent_answers(behaviour_label: str | None, scenario: str) -> dict[str, int]:
+    """Every item answered: behaviour items by the option's words (None: the top one), scenarios by score."""
+    chosen = {}
+    for competency in content.get_framework().competencies:
+        for item in competency.items:
+            scores = [o.score for o in item.options]
+            if item.kind == "behaviour" and behaviour_label is not None:
+                chosen[item.slug] = [o.label for o in item.options].index(behaviour_label)
+            else:
+                wanted = max(scores) if item.kind == "behaviour" or scenario == "best" else min(scores)
+                chosen[item.slug] = scores.index(wanted)
+    return chosen
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "scenario", "most", "kind", "flagged"),
+    [
+        ("I know what it involves, but have not done it", "best", 70, "untested", 15),
+        ("Never", "best", 65, None, 0),
+        (content.BEHAVIOUR_SCALE[-1][0], "worst", 100, "overrated", 15),
+    ],
+)
+@pytest.mark.parametrize("role", content.ROLE_SLUGS)
+def test_preview_plan_answers_hold_the_honest_scoring_targets(tmp_path, role, behaviour, scenario, most, kind, flagged):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(_respondent_answers(behaviour, scenario)))
+    printed = _run("--role", role, "--answers", str(path))
+    assert printed["readiness"] <= most
+    if kind:
+        assert sum(spot["kind"] == kind for spot in printed["blind_spots"]) >= flagged
+
+
+@pytest.mark.parametrize("role", content.ROLE_SLUGS)
+def test_preview_plan_answers_at_the_top_everywhere_are_95_percent_ready_with_no_blind_spot(tmp_path, role):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(_respondent_answers(None, "best")))
+    printed = _run("--role", role, "--answers", str(path))
+    assert printed["readiness"] >= 95
+    assert printed["blind_spots"] == []
