@@ -1,0 +1,18 @@
+"""Running the database queue's worker inside a test, until nothing is left that is due."""
+
+from __future__ import annotations
+
+from transition.lib.tasks import RetryingWorker
+
+
+def drain(worker_id: str = "test-worker") -> None:
+    RetryingWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
