@@ -16,6 +16,7 @@ help:
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
 	@echo "make setup    create the venv, install, migrate, load the framework, create demo accounts"
 	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make faults   the fault suite (tests/faults) on PostgreSQL (FAULTS_DB, default a transition_faults database)"
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
@@ -28,7 +29,12 @@ setup: $(STAMP)
 	$(DEV) $(PY) manage.py load_framework
 	$(DEV) $(PY) manage.py create_demo_accounts
 
+# The web server and, beside it, the background worker that sends the emails (to this console in
+# development) and digests; Ctrl+C, or the web server stopping, stops both.
 run: setup
+	@echo "Starting the background worker (emails, digests) beside the web server; Ctrl+C stops both."
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(DEV) $(PY) manage.py worker --no-reload --no-startup-delay & worker=$$!; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
@@ -50,6 +56,9 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py load_framework
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@echo "Starting the background worker as its own process beside gunicorn; Ctrl+C stops both."
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(SERVE_ENV) $(PY) manage.py worker --no-reload & worker=$$!; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn transition.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile - --max-requests 5000 --max-requests-jitter 500
 
 # The benchmark (bench/, README "Performance"): seeds the PostgreSQL databases transition_bench_small
