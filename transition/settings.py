@@ -142,8 +142,8 @@ TASKS = {
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "6"))
 TASK_RETRY_SECONDS = float(os.environ.get("TASK_RETRY_SECONDS", "60"))
 TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
-# /readyz answers 503 when more tasks than this are waiting to run: the workers are not keeping up.
-READY_MAX_BACKLOG = int(os.environ.get("READY_MAX_BACKLOG", "1000"))
+# /readyz says "queue": "behind" when more tasks than this are due and waiting: the workers are not keeping up.
+QUEUE_BACKLOG_ALERT = int(os.environ.get("QUEUE_BACKLOG_ALERT", "1000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
