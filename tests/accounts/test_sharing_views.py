@@ -9,8 +9,8 @@ from pytest_django.asserts import assertHTMLEqual
 
 from tests.accounts.sharing_factories import active_share, invite
 from tests.factories import UserFactory
-from transition.accounts import services
 from tests.queue import drain
+from transition.accounts import services
 from transition.accounts.models import Share
 from transition.accounts.permissions import access_to
 

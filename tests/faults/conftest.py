@@ -56,7 +56,7 @@ class Worker:
     """``manage.py worker`` as its own process, as production runs it."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
             cwd=ROOT,
             env=env,

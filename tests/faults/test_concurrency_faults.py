@@ -33,7 +33,7 @@ def _together(calls) -> list:
     def run(n: int, call) -> None:
         try:
             barrier.wait()
-            time.sleep(random.random() * 0.02)  # noqa: S311
+            time.sleep(random.random() * 0.02)
             results[n] = call()
         except Exception as exc:  # a crash in a thread is counted, not lost
             results[n] = exc
@@ -46,6 +46,16 @@ def _together(calls) -> list:
     for thread in threads:
         thread.join(60)
     return results
+
+
+def _autosave(client: Client, assessment: Assessment, item: Item):
+    field = f"item-{item.slug}"
+    url = reverse("assessments:section", args=[assessment.pk, item.competency.slug])
+    return item, client.post(url, {field: "1"}, headers={"HX-Request": "true", "HX-Trigger-Name": field})
+
+
+def _finish(client: Client, assessment: Assessment):
+    return None, client.post(reverse("assessments:finish", args=[assessment.pk]))
 
 
 def test_twenty_clients_autosaving_while_one_finishes_lose_nothing(postgres):
@@ -61,16 +71,8 @@ def test_twenty_clients_autosaving_while_one_finishes_lose_nothing(postgres):
             client.force_login(engineer)
             clients.append(client)
 
-        def autosave(client: Client, item: Item):
-            field = f"item-{item.slug}"
-            url = reverse("assessments:section", args=[assessment.pk, item.competency.slug])
-            return item, client.post(url, {field: "1"}, headers={"HX-Request": "true", "HX-Trigger-Name": field})
-
-        def finish(client: Client):
-            return None, client.post(reverse("assessments:finish", args=[assessment.pk]))
-
-        calls = [lambda c=c, i=i: autosave(c, i) for c, i in zip(clients, items, strict=False)]
-        calls.append(lambda: finish(clients[-1]))
+        calls = [lambda c=c, i=i, a=assessment: _autosave(c, a, i) for c, i in zip(clients, items, strict=False)]
+        calls.append(lambda c=clients[-1], a=assessment: _finish(c, a))
         results = _together(calls)
 
         assessment.refresh_from_db()

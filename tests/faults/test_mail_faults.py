@@ -67,9 +67,7 @@ def _delivery(mail: MailServer) -> tuple[int, int]:
     return lost, duplicates
 
 
-def test_with_the_mail_server_hanging_pages_are_as_fast_and_every_email_arrives_once(
-    postgres, settings, start_worker
-):
+def test_with_the_mail_server_hanging_pages_are_as_fast_and_every_email_arrives_once(postgres, settings, start_worker):
     with MailServer(mode="ok") as mail:
         _smtp(settings, mail.port)
         baseline, base_statuses = _pages_that_email("before")
@@ -81,9 +79,7 @@ def test_with_the_mail_server_hanging_pages_are_as_fast_and_every_email_arrives_
         wait_until(lambda: mail.hanging >= 2, 30, "the worker to meet the hanging server")
         assert not mail.received  # nothing gets through while it hangs
         mail.mode = "ok"  # the mail server is back
-        wait_until(
-            lambda: not Email.objects.exclude(status=Email.Status.SENT).exists(), 90, "every email to be sent"
-        )
+        wait_until(lambda: not Email.objects.exclude(status=Email.Status.SENT).exists(), 90, "every email to be sent")
         lost, duplicates = _delivery(mail)
     errors = sum(1 for s in base_statuses + statuses if s >= 500)
     report(
@@ -113,9 +109,7 @@ def test_with_the_mail_server_down_nothing_fails_and_every_email_arrives_once_it
     wait_until(lambda: Email.objects.filter(attempts__gte=2).exists(), 30, "the worker to be refused and retry")
     assert worker.proc.poll() is None  # refused connections do not stop the worker
     with MailServer(port=port) as mail:
-        wait_until(
-            lambda: not Email.objects.exclude(status=Email.Status.SENT).exists(), 90, "every email to be sent"
-        )
+        wait_until(lambda: not Email.objects.exclude(status=Email.Status.SENT).exists(), 90, "every email to be sent")
         lost, duplicates = _delivery(mail)
     errors = sum(1 for s in statuses if s >= 500)
     report(

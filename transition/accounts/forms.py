@@ -43,7 +43,11 @@ class SignInForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if username and account_is_throttled(username) and not is_known_device(self.request, username):
+        if (
+            username
+            and account_is_throttled(username)
+            and not (self.request is not None and is_known_device(self.request, username))
+        ):
             raise forms.ValidationError(
                 "There have been too many failed sign-ins to this account. If this is not a device you have "
                 "signed in from before, wait a few minutes, or reset your password: the reset lifts the pause.",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from transition.lib.tasks import RetryingWorker
@@ -15,8 +16,6 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # django-tasks-db builds its Worker inside handle(); swapping the class keeps every option it has.
-        from django_tasks_db.management.commands import db_worker
-
         original = db_worker.Worker
         db_worker.Worker = RetryingWorker  # type: ignore[misc]
         try:
