@@ -10,7 +10,7 @@ from transition.lib.tasks import RetryingWorker
 def drain(worker_id: str = "test-worker") -> None:
     # The real worker closes connections between tasks, as requests do; inside a test's transaction that
     # would close the test's own connection (PostgreSQL), so this in-process worker keeps it.
-    with mock.patch("transition.lib.tasks.close_old_connections", lambda: None):
+    with mock.patch("transition.lib.tasks.close_old_connections", return_value=None):
         RetryingWorker(
             queue_names=["default"],
             interval=0,

@@ -5,17 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def revoke_older_duplicate_invitations(apps, schema_editor):
-    # Before the constraint: where a double submission left two pending invitations, the newest one stays.
-    Share = apps.get_model("accounts", "Share")
-    seen = set()
-    for share in Share.objects.filter(status="pending").order_by("-created_at", "-pk"):
-        key = (share.engineer_id, share.email.lower(), share.relation)
-        if key in seen:
-            Share.objects.filter(pk=share.pk).update(status="revoked", token_hash="", ended_at=share.created_at)
-        seen.add(key)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,7 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(revoke_older_duplicate_invitations, migrations.RunPython.noop),
         migrations.CreateModel(
             name='Email',
             fields=[
@@ -41,10 +29,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at', '-pk'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='share',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('engineer', 'email', 'relation'), name='share_one_pending_per_address'),
         ),
         migrations.AddField(
             model_name='email',
