@@ -9,13 +9,14 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=tes
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help setup run test lint serve bench lock clean
+.PHONY: help setup run test faults lint serve bench lock clean
 
 help:
 	@echo "make run      set everything up and serve on http://127.0.0.1:8000"
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
 	@echo "make setup    create the venv, install, migrate, load the framework, create demo accounts"
 	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make faults   the fault suite (tests/faults); set DATABASE_URL to a PostgreSQL database"
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || { py=$$(scripts/find-python) && "$$py" -m venv $(VENV); }
@@ -28,11 +29,21 @@ setup: $(STAMP)
 	$(DEV) $(PY) manage.py load_framework
 	$(DEV) $(PY) manage.py create_demo_accounts
 
+# The web server and, beside it, the background worker that sends the emails (to this console in
+# development) and digests; Ctrl+C, or the web server stopping, stops both.
 run: setup
+	@echo "Starting the background worker (emails, digests) beside the web server; Ctrl+C stops both."
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(DEV) $(PY) manage.py worker --no-reload --no-startup-delay & worker=$$!; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault suite alone, printing what it measured. Its subprocesses and threads need PostgreSQL: set
+# DATABASE_URL (.ci/run does); on SQLite those tests skip, saying why.
+faults: setup
+	$(TEST_ENV) $(PY) -m pytest tests/faults -p no:xdist -m faults -s -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -50,6 +61,9 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py load_framework
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@echo "Starting the background worker as its own process beside gunicorn; Ctrl+C stops both."
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(SERVE_ENV) $(PY) manage.py worker --no-reload & worker=$$!; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn transition.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile - --max-requests 5000 --max-requests-jitter 500
 
 # The benchmark (bench/, README "Performance"): seeds the PostgreSQL databases transition_bench_small

@@ -24,6 +24,7 @@ from assessments.models import (
 from assessments.selectors import answers_of, latest_finished_assessment
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import notify
+from transition.lib.text import NUL_MESSAGE
 
 
 @dataclass
@@ -250,11 +251,23 @@ def _upsert_one(model, lookup: dict, values: dict):
     return obj
 
 
+FINISHED = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
+
+
 def _check_open(assessment: Assessment) -> None:
     if assessment.is_finished:
-        raise AssessmentError(
-            "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
-        )
+        raise AssessmentError(FINISHED)
+
+
+def _lock_open(assessment: Assessment) -> None:
+    """Inside the save's transaction: wait for a Finish under way, then refuse if it froze the result.
+
+    assessment_finish holds this row's lock while it scores, so an answer is either saved before the
+    score is taken (and is in the result) or refused here; never "Saved" and left out.
+    """
+    status = Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).first()
+    if status != Assessment.Status.IN_PROGRESS:
+        raise AssessmentError(FINISHED)
 
 
 @transaction.atomic
@@ -300,14 +313,18 @@ def answer_save(*, assessment: Assessment, item: Item, choice: int) -> Answer:
         raise AssessmentError("This question is no longer part of the questionnaire.")
     if not 0 <= choice < len(item.options):
         raise AssessmentError("Choose one of the options given.")
-    return _upsert_one(Answer, {"assessment": assessment, "item": item}, {"choice": choice})
+    with transaction.atomic():
+        _lock_open(assessment)
+        return _upsert_one(Answer, {"assessment": assessment, "item": item}, {"choice": choice})
 
 
 def rating_save(*, assessment: Assessment, competency: Competency, level: int) -> Rating:
     _check_open(assessment)
     if not 0 <= level <= content.MAX_LEVEL:
         raise AssessmentError("Choose a level from 0 to 4.")
-    return _upsert_one(Rating, {"assessment": assessment, "competency": competency}, {"level": level})
+    with transaction.atomic():
+        _lock_open(assessment)
+        return _upsert_one(Rating, {"assessment": assessment, "competency": competency}, {"level": level})
 
 
 EVIDENCE_MAX = 2000
@@ -316,12 +333,16 @@ EVIDENCE_MAX = 2000
 def evidence_save(*, assessment: Assessment, competency: Competency, text: str) -> Evidence | None:
     _check_open(assessment)
     text = text.strip()
+    if "\x00" in text:
+        raise AssessmentError(f"Evidence not saved. {NUL_MESSAGE}")
     if len(text) > EVIDENCE_MAX:
         raise AssessmentError(f"Keep evidence under {EVIDENCE_MAX} characters (this is {len(text)}).")
-    if not text:
-        Evidence.objects.filter(assessment=assessment, competency=competency).delete()
-        return None
-    return _upsert_one(Evidence, {"assessment": assessment, "competency": competency}, {"text": text})
+    with transaction.atomic():
+        _lock_open(assessment)
+        if not text:
+            Evidence.objects.filter(assessment=assessment, competency=competency).delete()
+            return None
+        return _upsert_one(Evidence, {"assessment": assessment, "competency": competency}, {"text": text})
 
 
 def assessment_finish(*, assessment: Assessment) -> Assessment:
@@ -359,6 +380,8 @@ def manager_rating_save(
     if not 0 <= level <= content.MAX_LEVEL:
         raise RatingError("Choose a level from 0 to 4.")
     comment = comment.strip()
+    if "\x00" in comment:
+        raise RatingError(f"Comment not saved. {NUL_MESSAGE}")
     if len(comment) > RATING_COMMENT_MAX:
         raise RatingError(f"Keep the comment under {RATING_COMMENT_MAX} characters (this one has {len(comment)}).")
     # The view checked this too; a service that writes about a person checks it again.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, ManagerRating
 from roadmaps.models import Comment, Roadmap
-from transition.accounts.models import DigestSent, Notification, Share, User
+from transition.accounts.models import DigestSent, Email, Notification, Share, User
 
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -116,7 +116,7 @@ def user_delete(*, user: User) -> None:
 
     Cascades remove their assessments, roadmap (with notes, links and the
     comments on it), shares in both directions, comments they wrote, ratings,
-    notifications and digests. Sessions and sign-in records are not linked by
+    notifications, digests and emails to or about them. Sessions and sign-in records are not linked by
     a foreign key, so they are removed here. A manager or mentor leaving ends
     their shares; the engineers' own data stays.
     """
@@ -125,4 +125,8 @@ def user_delete(*, user: User) -> None:
         model.objects.filter(username__iexact=user.email).delete()
     Notification.objects.filter(actor=user).delete()
     DigestSent.objects.filter(user=user).delete()
+    # Invitations other engineers sent to this address and nobody accepted hold nothing but the address:
+    # they go too (and their queued emails with them), so no row keeps the deleted person's email.
+    Share.objects.filter(email__iexact=user.email, person__isnull=True).exclude(engineer=user).delete()
+    Email.objects.filter(to__iexact=user.email).delete()
     user.delete()

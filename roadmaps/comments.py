@@ -16,6 +16,7 @@ from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.models import Notification, User
 from transition.accounts.services import notify
 from transition.lib.formatting import stamp
+from transition.lib.text import NUL_MESSAGE
 
 BODY_MAX = 4000
 
@@ -28,6 +29,8 @@ def _clean(body: str) -> str:
     body = body.strip()
     if not body:
         raise CommentError("Write something before posting.")
+    if "\x00" in body:
+        raise CommentError(f"Comment not posted. {NUL_MESSAGE}")
     if len(body) > BODY_MAX:
         raise CommentError(f"Keep comments under {BODY_MAX} characters (this one has {len(body)}).")
     return body

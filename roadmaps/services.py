@@ -12,6 +12,7 @@ from assessments.models import Action, Assessment, Role
 from roadmaps import planning
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start, months_between
 from transition.accounts.models import User
+from transition.lib.text import NUL_MESSAGE
 
 DEFAULT_HOURS_PER_WEEK = 5
 DEFAULT_MONTHS = 6
@@ -242,6 +243,8 @@ NOTES_MAX = 5000
 
 def item_set_notes(*, item: RoadmapItem, notes: str) -> RoadmapItem:
     notes = notes.strip()
+    if "\x00" in notes:
+        raise RoadmapError(f"Notes not saved. {NUL_MESSAGE}")
     if len(notes) > NOTES_MAX:
         raise RoadmapError(f"Keep notes under {NOTES_MAX} characters (these are {len(notes)}).")
     item.notes = notes
@@ -251,6 +254,8 @@ def item_set_notes(*, item: RoadmapItem, notes: str) -> RoadmapItem:
 
 
 def item_link_add(*, item: RoadmapItem, url: str) -> EvidenceLink:
+    if "\x00" in url:
+        raise RoadmapError(f"Evidence link not added. {NUL_MESSAGE}")
     link = EvidenceLink(item=item, url=url.strip())
     link.full_clean(exclude=["item"])
     link.save()

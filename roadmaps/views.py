@@ -201,6 +201,8 @@ def link_add(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpRe
         return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=400)
     try:
         services.item_link_add(item=item, url=request.POST.get("url", ""))
+    except services.RoadmapError as exc:
+        return _item_response(request, roadmap, item.pk, error=str(exc), status=400)
     except ValidationError:
         message = "enter a full web address, starting with https://"
         return _item_response(request, roadmap, item.pk, error=f"Evidence link not added: {message}", status=400)

@@ -24,6 +24,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(request, settings):
+    # Most tests read mail.outbox right after the request, so their background tasks run as they are
+    # queued. Tests of the queue itself (marked durable_queue) keep the database backend and run a worker.
+    if request.node.get_closest_marker("durable_queue"):
+        return
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Each test's database starts afresh (ids are reused); so does what the app keeps about it.
     from django.core.cache import caches

@@ -33,6 +33,7 @@ EVERYONE = frozenset(RELATIONS)
 PUBLIC = {
     "landing",
     "healthz",
+    "readyz",
     "signup",
     "login",
     "password_reset",

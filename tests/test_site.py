@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from transition.accounts.outbox import email_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,15 @@ def test_unknown_url_is_a_friendly_404(client):
 @pytest.mark.parametrize("path", ["/%", "/accounts/login/?next=%00", "/accounts/password/reset/x/y/", "/admin/%ff/"])
 def test_odd_urls_never_answer_500(client, path):
     assert client.get(path).status_code < 500
+
+
+@pytest.mark.durable_queue
+def test_readyz_reports_the_database_and_the_queue_backlog_and_nothing_private(client, settings):
+    email_queue(key="test:ready", to="private@example.com", subject="Private subject", body="Private")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"ready": True, "database": "ok", "queue_backlog": 1, "queue": "ok"}
+    settings.QUEUE_BACKLOG_ALERT = 0
+    response = client.get("/readyz")
+    assert response.status_code == 200  # the backlog is every server's: it is for alerting, not for rotation
+    assert response.json()["queue"] == "behind"

@@ -21,6 +21,11 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
             patch_vary_headers(response, ["HX-Request"])
+        if response.status_code >= 500:
+            # An error page holds nobody's data, and asking who is signed in would read the session again:
+            # with the database hanging, a second connection timeout on top of the first.
+            add_never_cache_headers(response)
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)

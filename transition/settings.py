@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    # The queue of background work (emails, digests): a table in the same database, run by `manage.py worker`.
+    "django_tasks_db",
     "transition.accounts",
     "assessments",
     "roadmaps",
@@ -110,6 +112,38 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that accepts connections and never answers must not hold a request until gunicorn kills the
+# worker: the connection attempt and every statement have a limit, and the app answers with its own error page.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DB_CONNECT_TIMEOUT
+    # statement_timeout stops a query the server runs too long; the TCP keepalive and user timeout stop
+    # waiting on a server that went silent mid-query (statement_timeout needs a server that still answers).
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    DATABASES["default"]["OPTIONS"]["tcp_user_timeout"] = DB_STATEMENT_TIMEOUT_MS + 1000
+    DATABASES["default"]["OPTIONS"]["keepalives"] = 1
+    DATABASES["default"]["OPTIONS"]["keepalives_idle"] = 5
+    DATABASES["default"]["OPTIONS"]["keepalives_interval"] = 2
+    DATABASES["default"]["OPTIONS"]["keepalives_count"] = 2
+
+# Background work (emails, monthly digests) is a row in the database, run by `python manage.py worker`
+# (django-tasks-db); the request that asks for it only writes the row, in its own transaction.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failing task is tried TASK_MAX_ATTEMPTS times in all, waiting TASK_RETRY_SECONDS, then twice as long each
+# time (capped at an hour); then it is kept as failed, for staff to see in the admin. A task still marked as
+# running TASK_LEASE_SECONDS after it started belonged to a worker that died, and is run again.
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "6"))
+TASK_RETRY_SECONDS = float(os.environ.get("TASK_RETRY_SECONDS", "60"))
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
+# /readyz says "queue": "behind" when more tasks than this are due and waiting: the workers are not keeping up.
+QUEUE_BACKLOG_ALERT = int(os.environ.get("QUEUE_BACKLOG_ALERT", "1000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -225,7 +259,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     # Production sits behind TLS; these make the browser keep it that way.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

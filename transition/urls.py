@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("transition.accounts.urls")),
     path("account/", include("privacy.urls")),
     path("assessments/", include("assessments.urls")),
@@ -17,3 +18,5 @@ urlpatterns = [
     path("team/", include("team.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "transition.views.server_error"

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import sys
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -11,6 +16,7 @@ from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import Share
+from transition.lib.tasks import queue_backlog
 
 
 @require_GET
@@ -43,3 +49,41 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     # Deliberately touches nothing: it is the floor the benchmark measures against.
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@login_not_required
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: can this server reach its database, and are the workers keeping up with the queue?
+
+    Public like /healthz, so a load balancer can call it; it tells only counts, nothing about anyone.
+    Only the database decides readiness: the backlog is shared by every server, so failing on it would
+    take them all out at once; "queue": "behind" is for monitoring to alert on.
+    """
+    checks: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+        backlog = queue_backlog()
+        checks["queue_backlog"] = backlog
+        checks["queue"] = "behind" if backlog > settings.QUEUE_BACKLOG_ALERT else "ok"
+        ready = True
+    except DatabaseError:
+        checks["database"] = "unreachable"
+        ready = False
+    return JsonResponse({"ready": ready, **checks}, status=200 if ready else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a database that is down or too slow answers 503 with its own page, and no traceback.
+
+    Like Django's default it renders without a request context: the page must not need the database.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

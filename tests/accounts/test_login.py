@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
+from transition.accounts.models import Email
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,79 @@ def test_the_account_limit_forgets_failures_after_the_cool_off(client, settings)
         _login(client, "kim@example.com", "wrong", ip=f"198.51.100.{n}")
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
     assert _login(client, "kim@example.com", PASSWORD, ip="203.0.113.5").status_code == 302
+
+
+def _spray(client, email: str, addresses: int = 6, each: int = 4) -> None:
+    """24 wrong passwords over 6 addresses: each address stays under its own lockout."""
+    for a in range(addresses):
+        for _ in range(each):
+            Client().post(
+                reverse("login"), {"username": email, "password": "wrong"}, REMOTE_ADDR=f"198.51.100.{a + 10}"
+            )
+
+
+def test_the_owner_signs_in_from_a_known_device_during_a_distributed_attack(client, settings):
+    UserFactory(email="kim@example.com")
+    assert _login(client, "kim@example.com", PASSWORD, ip="203.0.113.5").status_code == 302  # marks this browser
+    client.post(reverse("logout"))
+    _spray(client, "kim@example.com")
+    # The attacker, from a fresh address and with the right password even, stays paused:
+    attacker = _login(Client(), "kim@example.com", PASSWORD, ip="198.51.100.99")
+    assert attacker.status_code == 200
+    assert "too many failed sign-ins to this account" in attacker.content.decode()
+    # The owner, from their own browser (on another network today), gets in.
+    assert _login(client, "kim@example.com", PASSWORD, ip="192.0.2.44").status_code == 302
+
+
+def test_a_known_device_mark_for_another_account_or_an_old_password_does_not_help(client, settings):
+    kim = UserFactory(email="kim@example.com")
+    UserFactory(email="lee@example.com")
+    assert _login(client, "lee@example.com", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    _spray(client, "kim@example.com")
+    assert _login(client, "kim@example.com", PASSWORD, ip="192.0.2.44").status_code == 200
+
+    other = Client()
+    assert _login(other, "kim@example.com", PASSWORD, ip="192.0.2.45").status_code == 200  # still paused
+    AccessAttempt.objects.all().delete()
+    assert _login(other, "kim@example.com", PASSWORD, ip="192.0.2.45").status_code == 302
+    other.post(reverse("logout"))
+    kim.set_password("a-new-long-passphrase")
+    kim.save()
+    _spray(other, "kim@example.com")
+    # The browser was marked under the old password: after a change, it is a stranger again.
+    assert _login(other, "kim@example.com", "a-new-long-passphrase", ip="192.0.2.45").status_code == 200
+
+
+def test_a_completed_password_reset_lifts_the_pause(client, settings):
+    UserFactory(email="kim@example.com")
+    _spray(client, "kim@example.com")
+    assert _login(client, "kim@example.com", PASSWORD, ip="192.0.2.44").status_code == 200
+    client.post(reverse("password_reset"), {"email": "kim@example.com"})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/password/reset/" in line)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+    )
+    assert not AccessAttempt.objects.filter(username="kim@example.com").exists()
+    _spray(client, "kim@example.com")  # the attacker carries on
+    assert _login(client, "kim@example.com", "a-new-long-passphrase", ip="192.0.2.44").status_code == 302
+    assert _login(Client(), "kim@example.com", "a-new-long-passphrase", ip="192.0.2.46").status_code == 200
+
+
+def test_the_account_limit_keeps_an_attacker_under_100_failures_an_hour(settings):
+    per_hour = settings.ACCOUNT_FAILURE_LIMIT * 3600 / settings.AXES_COOLOFF_TIME.total_seconds()
+    assert per_hour <= 100  # ASVS 2.2.1
+
+
+@pytest.mark.durable_queue
+def test_a_password_reset_answers_without_waiting_for_the_mail_server(client, monkeypatch):
+    def refused(self, messages):
+        raise AssertionError("the reset page must not talk to the mail server")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    UserFactory(email="kim@example.com")
+    response = client.post(reverse("password_reset"), {"email": "kim@example.com"})
+    assert response.status_code == 302
+    assert Email.objects.filter(to="kim@example.com", key__startswith="password-reset:").count() == 1

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertHTMLEqual
 
 from tests.accounts.sharing_factories import active_share, invite
 from tests.factories import UserFactory
+from tests.queue import drain
 from transition.accounts import services
 from transition.accounts.models import Share
 from transition.accounts.permissions import access_to
@@ -125,21 +126,45 @@ def test_the_list_costs_the_same_queries_for_many_shares(engineer_client, engine
 # Inviting
 
 
-def test_an_invitation_the_mail_server_refuses_saves_nothing_and_says_so(engineer_client, engineer, monkeypatch):
-    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
-    first = Share.objects.get()
+@pytest.mark.durable_queue
+def test_an_invitation_is_saved_at_once_and_its_email_queued(engineer_client, engineer, monkeypatch):
+    def refused(self, messages):
+        raise AssertionError("a page must not talk to the mail server")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    response = engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"}, follow=True)
+    share = Share.objects.get()
+    assert share.status == Share.Status.PENDING
+    page = response.content.decode()
+    assert "Invitation to boss@example.com saved; its email is on its way" in page
+    assert "/sharing/accept/" in page  # the link, once, to send another way if the email never comes
+    assert "Email queued" in _row(page, f"share-{share.pk}")
+
+
+@pytest.mark.durable_queue
+def test_an_invitation_whose_email_failed_says_so_and_offers_to_send_again(
+    engineer_client, engineer, monkeypatch, settings
+):
+    settings.TASK_MAX_ATTEMPTS = 1
 
     def refused(self, messages):
         raise ConnectionRefusedError(111, "Connection refused")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
-    response = engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    drain()
+    share = Share.objects.get()
+    row = _row(engineer_client.get(LIST).content.decode(), f"share-{share.pk}")
+    assert "The email could not be sent" in row
+    assert "Send again" in row
 
-    assert response.status_code == 400  # shown at the address, as the form's other refusals
-    assert "The invitation email could not be sent just now, so nothing was saved." in response.content.decode()
-    assert list(Share.objects.all()) == [first]  # the earlier invitation still stands
-    first.refresh_from_db()
-    assert first.status == Share.Status.PENDING
+    monkeypatch.undo()
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    drain()
+    assert [m.to for m in mail.outbox] == [["boss@example.com"]]
+    new = Share.objects.get(status=Share.Status.PENDING)
+    assert new.pk != share.pk  # a new link; the old one no longer works
+    assert "Email sent" in _row(engineer_client.get(LIST).content.decode(), f"share-{new.pk}")
 
 
 def test_it_sends_an_invitation_and_shows_it_as_pending(engineer_client, engineer):
@@ -152,7 +177,7 @@ def test_it_sends_an_invitation_and_shows_it_as_pending(engineer_client, enginee
     assert share.include_private is False
     assert [m.to for m in mail.outbox] == [["boss@example.com"]]
     page = engineer_client.get(LIST).content.decode()
-    assert "Invitation sent to boss@example.com" in page
+    assert "Invitation to boss@example.com saved" in page
     assert "Invited" in _row(page, f"share-{share.pk}")
 
 

@@ -207,11 +207,12 @@ def test_evidence_over_the_limit_is_refused(engineer):
 
 def test_an_answer_another_tab_inserted_is_updated_in_one_statement(engineer, django_assert_num_queries):
     # One INSERT … ON CONFLICT DO UPDATE: there is no moment between looking and writing in which
-    # another tab's insert could slip in, and the later write wins.
+    # another tab's insert could slip in, and the later write wins. Before it, the assessment's row is
+    # locked so a Finish under way is waited for (savepoint, SELECT … FOR UPDATE, upsert, release).
     assessment = AssessmentFactory(owner=engineer)
     item = _item()
     first = AnswerFactory(assessment=assessment, item=item, choice=0)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         answer = services.answer_save(assessment=assessment, item=item, choice=3)
     assert answer.choice == 3
     assert list(assessment.answers.values_list("pk", "choice")) == [(first.pk, 3)]
@@ -223,7 +224,7 @@ def test_ratings_and_evidence_are_upserted_the_same_way(engineer, django_assert_
     comp = Competency.objects.first()
     services.rating_save(assessment=assessment, competency=comp, level=1)
     services.evidence_save(assessment=assessment, competency=comp, text="first")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(8):  # each: savepoint, lock, upsert, release
         services.rating_save(assessment=assessment, competency=comp, level=4)
         services.evidence_save(assessment=assessment, competency=comp, text="second")
     assert list(assessment.ratings.values_list("level", flat=True)) == [4]

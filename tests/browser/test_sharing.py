@@ -33,7 +33,7 @@ def _invite(page, email, relation, include_private=False):
     if include_private:
         page.get_by_label("Include my notes and evidence").check()
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.get_by_text(f"Invitation sent to {email}.")).to_be_visible()
+    expect(page.get_by_text(f"Invitation to {email} saved; its email is on its way")).to_be_visible()
 
 
 def test_an_engineer_shares_with_a_manager_and_a_mentor(live_server, page, browser, mailoutbox, django_user_model):

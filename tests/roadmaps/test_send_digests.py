@@ -4,14 +4,16 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Role
-from roadmaps.management.commands import send_digests
+from roadmaps import tasks
 from roadmaps.models import Roadmap, RoadmapItem, add_months, month_start
 from tests.factories import UserFactory
-from transition.accounts.models import DigestSent
+from tests.queue import drain
+from transition.accounts.models import DigestSent, Email
 
 THIS_MONTH = month_start(timezone.localdate())
 LAST_MONTH = add_months(THIS_MONTH, -1)
@@ -68,7 +70,7 @@ def avery():
 
 def test_it_emails_this_months_focus_and_what_is_overdue(avery):
     output = run()
-    assert output == f"Sent 1 digest for {THIS_MONTH:%Y-%m}: 0 already sent this month, 0 with nothing due.\n"
+    assert output == f"Queued 1 digest for {THIS_MONTH:%Y-%m}: 0 already sent this month, 0 with nothing due.\n"
     [message] = mail.outbox
     assert message.to == ["avery@example.com"]
     assert message.subject == f"Your roadmap for {THIS_MONTH:%B %Y}: 1 in focus, 1 overdue"
@@ -87,7 +89,7 @@ def test_it_skips_engineers_with_nothing_due_or_no_roadmap(avery):
     UserFactory()  # no roadmap
     output = run()
     assert output.endswith(
-        "Sent 1 digest for " + f"{THIS_MONTH:%Y-%m}: 0 already sent this month, 2 with nothing due.\n"
+        "Queued 1 digest for " + f"{THIS_MONTH:%Y-%m}: 0 already sent this month, 2 with nothing due.\n"
     )
     assert [m.to for m in mail.outbox] == [["avery@example.com"]]
     assert DigestSent.objects.count() == 1
@@ -105,7 +107,7 @@ def test_overdue_items_alone_earn_a_digest():
 def test_running_twice_in_a_month_sends_nothing_twice(avery):
     run()
     output = run()
-    assert output == f"Sent 0 digests for {THIS_MONTH:%Y-%m}: 1 already sent this month, 0 with nothing due.\n"
+    assert output == f"Queued 0 digests for {THIS_MONTH:%Y-%m}: 1 already sent this month, 0 with nothing due.\n"
     assert len(mail.outbox) == 1
     assert DigestSent.objects.count() == 1
 
@@ -135,29 +137,47 @@ def test_inactive_engineers_get_nothing(avery):
     assert not mail.outbox
 
 
-def test_a_failed_send_is_retried_next_time(avery, monkeypatch):
-    def broken(**kwargs):
-        raise ConnectionRefusedError("mail server down")
+@pytest.mark.durable_queue
+def test_each_engineer_is_one_task_and_the_mail_server_is_the_workers_business(avery, monkeypatch, settings):
+    settings.TASK_RETRY_SECONDS = 0
+    other = UserFactory(email="blake@example.com")
+    roadmap(other, ("Interview three users", "doing", LAST_MONTH))
+    assert run().startswith("Queued 2 digests")
+    assert DBTaskResult.objects.filter(task_path="roadmaps.tasks.send_digest").count() == 2
+    assert not mail.outbox  # the command sends nothing itself
 
-    monkeypatch.setattr(send_digests, "send_mail", broken)
-    with pytest.raises(CommandError, match="1 failed"):
-        run()
-    assert not DigestSent.objects.exists()
-    monkeypatch.undo()
+    calls = []
+
+    def down_once(self, messages):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionRefusedError("mail server down")
+        return len(messages)
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", down_once)
+    drain()
+    assert len(calls) == 3  # one refused, retried, and the other engineer's
+    assert Email.objects.filter(status=Email.Status.SENT).count() == 2
+
+
+@pytest.mark.durable_queue
+def test_a_digest_task_run_twice_queues_one_email(avery):
     run()
+    run()  # before the worker got to it: the same engineer queued again
+    drain()
     assert len(mail.outbox) == 1
+    assert DigestSent.objects.count() == 1
 
 
 def test_a_run_that_got_there_first_is_not_sent_again(avery, monkeypatch):
-    real_view = send_digests.roadmap_view
+    real_view = tasks.roadmap_view
 
     def meanwhile(roadmap, today):
-        # Another run records this engineer between our query and our send.
+        # Another run records this engineer between the command's query and the task.
         DigestSent.objects.create(user=roadmap.owner, month=THIS_MONTH)
         return real_view(roadmap, today=today)
 
-    monkeypatch.setattr(send_digests, "roadmap_view", meanwhile)
-    output = run()
-    assert output == f"Sent 0 digests for {THIS_MONTH:%Y-%m}: 1 already sent this month, 0 with nothing due.\n"
+    monkeypatch.setattr(tasks, "roadmap_view", meanwhile)
+    run()
     assert not mail.outbox
     assert DigestSent.objects.count() == 1

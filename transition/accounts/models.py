@@ -97,7 +97,13 @@ class Share(models.Model):
                 fields=["engineer", "person", "relation"],
                 condition=models.Q(status="active"),
                 name="share_one_active_per_relation",
-            )
+            ),
+            # Only the newest invitation's link works: two pending ones would be two working links.
+            models.UniqueConstraint(
+                fields=["engineer", "email", "relation"],
+                condition=models.Q(status="pending"),
+                name="share_one_pending_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["person", "relation", "status"])]
 
@@ -144,3 +150,40 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest {self.month:%Y-%m} for {self.user_id}"
+
+
+class Email(models.Model):
+    """One email to send, the outbox row of the task that sends it.
+
+    The row is written in the same transaction as the change the email tells of, with the task that sends
+    it; the task sends it only if it is not marked sent, and marks it in the same transaction that holds
+    the row's lock, so a task that is retried or run twice sends it once. Once sent, the subject and body
+    are emptied: the outbox keeps no copy of what people were told.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # What the email is for, unique: the same notification, invitation or digest is never queued twice.
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Who it is to and about, so deleting an account deletes the emails of and about them.
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -15,12 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from transition.accounts.models import Notification, Share, User
-from transition.lib.mail import send_soon
-
-logger = logging.getLogger(__name__)
+from transition.accounts.outbox import email_queue
 
 INVITATION_DAYS = 7
-INVITE_NOT_SENT = "The invitation email could not be sent just now, so nothing was saved. Try again in a few minutes."
 # A share whose invitation was used or withdrawn keeps no hash, so no link can match it
 # (bandit: this empty string is the absence of a secret, not one).
 NO_TOKEN = ""  # nosec B105
@@ -48,7 +43,11 @@ def _subject(text: str) -> str:
 def share_invite(
     *, engineer: User, email: str, relation: str, include_private: bool = False, base_url: str = ""
 ) -> tuple[Share, str]:
-    """Invite a person by email; returns the share and the one-time token that the email carries."""
+    """Invite a person by email; returns the share and the one-time token that the email carries.
+
+    The share is saved at once and its email queued (the sharing page shows whether it went); the page
+    also shows the link once (invitation_link), so that the engineer can send it another way.
+    """
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         validate_email(email)
@@ -58,6 +57,9 @@ def share_invite(
         raise ShareError("Choose manager or mentor.")
     if email == engineer.email.lower():
         raise ShareError("You cannot share with yourself.")
+    # One invitation at a time per engineer: a double-submitted form waits here for the first, then
+    # replaces its link, so one pending invitation per address and relation remains (a constraint holds it).
+    User.objects.select_for_update().filter(pk=engineer.pk).first()
     open_shares = Share.objects.filter(
         engineer=engineer, email=email, relation=relation, status__in=[Share.Status.PENDING, Share.Status.ACTIVE]
     )
@@ -76,21 +78,27 @@ def share_invite(
         token_hash=_hash(token),
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
-    share.full_clean()
-    share.save()
-    link = (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
-    context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
+    share.full_clean(validate_constraints=False)
     try:
-        send_mail(
-            subject=_subject(f"{engineer.name} invites you to follow their move into AI leadership"),
-            message=render_to_string("sharing/email/invitation.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
-    except Exception:  # the mail server is down or refused: the email is the only way the link travels
-        logger.warning("An invitation email could not be sent; nothing was saved.", exc_info=True)
-        raise ShareError(INVITE_NOT_SENT) from None
+        with transaction.atomic():
+            share.save()
+    except IntegrityError:
+        raise ShareError(f"An invitation to {email} was sent a moment ago; it is listed below.") from None
+    link = invitation_link(token, base_url=base_url)
+    context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
+    email_queue(
+        key=f"invitation:{share.pk}",
+        to=email,
+        subject=_subject(f"{engineer.name} invites you to follow their move into AI leadership"),
+        body=render_to_string("sharing/email/invitation.txt", context),
+        actor=engineer,
+        share=share,
+    )
     return share, token
+
+
+def invitation_link(token: str, *, base_url: str = "") -> str:
+    return (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
 
 
 def share_for_token(token: str) -> Share | None:
@@ -167,16 +175,21 @@ def notify(
     *, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True
 ) -> Notification:
     """An in-app notification, and the same by email once it is saved (transition.lib.mail)."""
-    notification = Notification.objects.create(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url)
-    if email and recipient.is_active:
-        # Emails carry absolute links; the in-app list uses the path.
-        send_soon(
-            subject=_subject(f"Transition: {text[:80]}"),
-            message=render_to_string(
-                "sharing/email/notification.txt",
-                {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL},
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[recipient.email],
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url
         )
+        if email and recipient.is_active:
+            # Emails carry absolute links; the in-app list uses the path.
+            email_queue(
+                key=f"notification:{notification.pk}",
+                to=recipient.email,
+                subject=_subject(f"Transition: {text[:80]}"),
+                body=render_to_string(
+                    "sharing/email/notification.txt",
+                    {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL},
+                ),
+                recipient=recipient,
+                actor=actor,
+            )
     return notification

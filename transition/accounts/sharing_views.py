@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from transition.accounts import services
-from transition.accounts.models import Share, User
+from transition.accounts.models import Email, Share, User
 from transition.lib.http import HtmxHttpRequest, is_partial
 
 LIST = "sharing/list.html"
@@ -60,6 +61,11 @@ def _get_share_for_person(request: HttpRequest, pk: int) -> Share:
     return share
 
 
+def _latest_email_status() -> Subquery:
+    """Whether the invitation's email is queued, sent or failed, read in the list's own query."""
+    return Subquery(Email.objects.filter(share=OuterRef("pk")).order_by("-pk").values("status")[:1])
+
+
 def _who(share: Share) -> str:
     return share.person.name if share.person else share.email
 
@@ -70,7 +76,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
-            share, _ = services.share_invite(
+            share, token = services.share_invite(
                 engineer=user,
                 email=form.cleaned_data["email"],
                 relation=form.cleaned_data["relation"],
@@ -81,13 +87,21 @@ def share_list(request: HttpRequest) -> HttpResponse:
             form.add_error("email", str(exc))
         else:
             days = services.INVITATION_DAYS
+            # The email is queued, not sent yet: say so, and give the link once, in case it never arrives.
             messages.success(
-                request, f"Invitation sent to {share.email}. The link works once and expires in {days} days."
+                request,
+                f"Invitation to {share.email} saved; its email is on its way (the list below shows when it has "
+                f"gone). The link works once and expires in {days} days. You can also send it yourself: "
+                f"{services.invitation_link(token)}",
             )
             return redirect("sharing:list")
     context = {
         "form": form,
-        "given": list(Share.objects.filter(engineer=user, status__in=OPEN).select_related("person")),
+        "given": list(
+            Share.objects.filter(engineer=user, status__in=OPEN)
+            .select_related("person")
+            .annotate(email_status=_latest_email_status())
+        ),
         "received": list(
             Share.objects.filter(person=user, status=Share.Status.ACTIVE, engineer__is_active=True).select_related(
                 "engineer"

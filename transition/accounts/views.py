@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from transition.accounts.forms import SignUpForm
+from transition.accounts.forms import SignInForm, SignUpForm
 from transition.accounts.services import user_create
+from transition.accounts.throttling import lockout_lift, remember_device
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -38,3 +41,27 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome to Transition, {user.get_short_name()}.")
         return HttpResponseRedirect(_safe_next(request) or reverse("home"))
     return render(request, "registration/signup.html", {"form": form})
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, which also marks this browser as one the owner uses (throttling.remember_device)."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_device(self.request, response, form.get_user())
+        return response
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset, which also lifts the account's sign-in pause: the message promises it."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        lockout_lift(user=form.user)
+        remember_device(self.request, response, form.user)
+        return response
