@@ -346,7 +346,19 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
             break
         take(best[2], ("gap", main_gap(best[2])))
         candidates = alive
-    return _Choice(wanted, origin, anchored)
+    # Cheap work chosen early can be outdone by deeper work chosen later; what then shows
+    # nothing the rest does not (and nothing needs) is left out rather than planned for nothing.
+    needed = {q for slug in wanted for q in index.requires[slug]} | set(pins)
+    left_out: set[str] = set()
+    for n, slug in enumerate(wanted):
+        if n < anchored or slug in needed:
+            continue
+        others = [s for s in wanted if s != slug and s not in left_out]
+        top = {c: max((dict(index.builds[s]).get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
+        if not any(c in start and shown > top[c] and top[c] < r.required[c] for c, shown in index.builds[slug]):
+            left_out.add(slug)
+            origin.pop(slug, None)
+    return _Choice([s for s in wanted if s not in left_out], origin, anchored)
 
 
 def _raise(index: _Index, level: dict[str, float], slug: str) -> None:
