@@ -884,7 +884,8 @@ def _render(call: _Call, p: _Packing, projection: list[float]) -> Plan:
         # Work carried on from earlier months first, then what starts now, in the order it was placed.
         slugs = sorted(by_month[month], key=lambda s: (p.placed[s].start, position[s]))
         items = [rendered[s] | {"hours": p.placed[s].shares[month - p.placed[s].start]} for s in slugs]
-        months.append({"month": month, "hours": sum(i["hours"] for i in items), "capacity": capacity, "items": items})
+        load = sum(p.placed[s].shares[month - p.placed[s].start] for s in slugs)
+        months.append({"month": month, "hours": load, "capacity": capacity, "items": items})
 
     unscheduled: list[dict[str, object]] = [
         {"action": slug, "title": actions[slug].title, "competencies": actions[slug].competencies, "why": why}

@@ -85,7 +85,8 @@ def test_every_action_states_the_levels_it_shows_and_its_duration():
     # Read raw, so that a default filled in by the schema cannot hide a missing field.
     raw = yaml.safe_load((content.FRAMEWORK_DIR / "actions.yaml").read_text(encoding="utf-8"))
     for entry in raw:
-        assert "builds" in entry and "competencies" not in entry, entry["slug"]
+        assert "builds" in entry, entry["slug"]
+        assert "competencies" not in entry, entry["slug"]
         assert isinstance(entry.get("weeks"), int), entry["slug"]
 
 

@@ -213,7 +213,8 @@ def test_applications_wait_until_the_projected_readiness_reaches_the_bar():
 def test_a_plan_that_does_not_reach_the_bar_says_so_and_what_would():
     p = plan(SHIPPED, role="ai-engineering-lead", levels=everyone_at(0), hours_per_week=3, months=6)
     assert not p.reach.reached
-    assert p.reach.hours_per_week is not None and p.reach.hours_per_week > 3
+    assert p.reach.hours_per_week is not None
+    assert p.reach.hours_per_week > 3
     assert p.reach.work_hours
     assert all(not SHIPPED.action_by_slug[i.action].once_ready for i in p.items())
     why = {u.action: u.why for u in p.unscheduled}
@@ -263,7 +264,8 @@ def test_plan_json_has_the_shape_preview_plan_prints():
     assert {"action", "title", "competencies", "hours", "start", "end", "total_hours"} <= item.keys()
     assert data["months"][0]["hours"] == sum(i["hours"] for i in data["months"][0]["items"])
     assert [x["month"] for x in data["projection"]] == [1, 2, 3]
-    assert data["unscheduled"] and {"action", "title", "competencies", "why"} <= data["unscheduled"][0].keys()
+    assert data["unscheduled"]
+    assert {"action", "title", "competencies", "why"} <= data["unscheduled"][0].keys()
     assert {"target", "reached", "hours_per_week", "months"} <= data["reach"].keys()
 
 
