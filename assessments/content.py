@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -178,28 +179,73 @@ class Role(Frozen):
         return value
 
 
+# Calendar weeks in a month, as the planner counts them: a year of 52 weeks over 12 months.
+WEEKS_PER_MONTH = 52 / 12
+
+
 class Action(Frozen):
     slug: Slug
     title: Annotated[str, Field(min_length=1, max_length=120)]
     description: Text
+    # The level (1-4) that doing the action shows, per competency it builds: interviewing three
+    # users shows user research at Practising (2), weeks of weekly conversations Proficient (3).
+    builds: dict[Slug, Annotated[int, Field(ge=1, le=MAX_LEVEL)]] = Field(min_length=1)
+    # The competencies it builds, derived from ``builds`` (kept for the pages and the database).
     competencies: tuple[Slug, ...] = Field(min_length=1)
     hours: Annotated[int, Field(ge=1, le=80)]
+    # Calendar duration: work that needs weeks of elapsed time (twelve weeks on a tool, three
+    # months of mentoring) spans that many months however few hours it takes.
+    weeks: Annotated[int, Field(ge=1, le=26)] = 1
     phase: PhaseSlug
     requires: tuple[Slug, ...] = ()
     done_when: Text
     sources: tuple[Citation, ...] = Field(min_length=1)
+    # The roles whose own article names this action as the way in.
+    anchor_for: tuple[SourceSlug, ...] = ()
+    # A step that makes the move (applications, a transfer conversation): planned only once the
+    # projected readiness supports it.
+    once_ready: bool = False
+    # Mostly prompt or code work: planned for a role only when its requirements ask for it.
+    hands_on: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _builds_and_competencies(cls, data: object) -> object:
+        # Either may be given: an action listing only its competencies shows each at Practising (2).
+        if isinstance(data, dict):
+            builds, competencies = data.get("builds"), data.get("competencies")
+            if builds is None and competencies is not None:
+                data = {**data, "builds": dict.fromkeys(competencies, 2)}
+            elif isinstance(builds, dict) and competencies is None:
+                data = {**data, "competencies": tuple(builds)}
+            elif isinstance(builds, dict) and set(builds) != set(competencies or ()):
+                raise ValueError("competencies, when given, are exactly the competencies in builds")
+        return data
 
     # A canonical order, so that the files, the database and the export compare equal.
     @field_validator("competencies")
     @classmethod
     def _competency_order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        order = {slug: i for i, slug in enumerate(COMPETENCY_SLUGS)}
-        return tuple(sorted(value, key=lambda slug: (order.get(slug, len(order)), slug)))
+        return tuple(sorted(value, key=_competency_position))
 
-    @field_validator("requires")
+    @field_validator("builds")
     @classmethod
-    def _requires_order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _builds_order(cls, value: dict[str, int]) -> dict[str, int]:
+        return {slug: value[slug] for slug in sorted(value, key=_competency_position)}
+
+    @field_validator("requires", "anchor_for")
+    @classmethod
+    def _sorted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(value))
+
+    @property
+    def min_months(self) -> int:
+        """The fewest consecutive months the action runs in, by its calendar duration."""
+        return max(1, math.ceil(self.weeks / WEEKS_PER_MONTH - 1e-9))
+
+
+def _competency_position(slug: str) -> tuple[int, str]:
+    return (COMPETENCY_SLUGS.index(slug) if slug in COMPETENCY_SLUGS else len(COMPETENCY_SLUGS), slug)
 
 
 class ChangelogEntry(Frozen):

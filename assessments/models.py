@@ -96,6 +96,12 @@ class Action(models.Model):
     description = models.TextField()
     competencies = models.ManyToManyField(Competency, related_name="actions")
     hours = models.PositiveSmallIntegerField()
+    # The planner's view of the action, copied from the framework file (see content.Action).
+    builds = models.JSONField(default=dict, blank=True)
+    weeks = models.PositiveSmallIntegerField(default=1)
+    anchor_for = models.JSONField(default=list, blank=True)
+    once_ready = models.BooleanField(default=False)
+    hands_on = models.BooleanField(default=False)
     phase = models.CharField(max_length=40)
     requires = models.ManyToManyField("self", symmetrical=False, related_name="required_by", blank=True)
     done_when = models.TextField()

@@ -187,13 +187,14 @@ def make_profile(size: Size, index: int, is_subject: bool) -> Profile:
     elapsed = 2 if is_subject else rng.randint(0, min(months - 1, 5))
     planned = None
     if is_subject or rng.random() < 0.9:
-        # As roadmaps.services does: the gaps of the stored levels against the result's role.
-        readiness, gaps = scoring.role_readiness(framework, result.role, result.levels)
-        p = planning.plan(framework, gaps=gaps, readiness=readiness, hours_per_week=hours, months=months)
+        # As roadmaps.services does: the stored levels against the result's role; an action that
+        # spans months is one item, in its first month.
+        p = planning.plan(framework, role=result.role, levels=result.levels, hours_per_week=hours, months=months)
         planned = [
             (month.month, position, item.action, item.closes, item.reason)
             for month in p.months
             for position, item in enumerate(month.items)
+            if item.start == month.month
         ]
     return Profile(
         index=index,

@@ -1,77 +1,76 @@
-"""The roadmap planner: gaps in, a month-by-month plan out.
+"""The roadmap planner: a profile and a role in, a month-by-month plan out.
 
 Pure, like the scoring engine: a function over the frozen framework and plain
 values (no ORM, no request, no settings), deterministic, and tested by its laws.
 
 How a plan is made:
 
-1. *Choose* the wanted actions once, whatever the hours: pinned actions, then
-   the gap work in rounds, biggest priority first. The first round gives every
-   gap competency one action, later rounds add more for the bigger gaps
-   (``ceil(gap)`` actions each), preferring the fewest hours per gap served.
-   Choosing an action pulls in its open prerequisites just before it.
-2. *Place* them in that order: pins in their month, then (for a ready engineer)
-   up to three make-the-move steps, then every wanted action in the earliest
-   month of its phase window with room (later months if the window is full),
-   never before a prerequisite and never over capacity. What does not fit is
-   reported with why.
-3. *Finish*: give a still-uncovered gap a smaller action that fits, then add
-   make-the-move steps (up to three in all) where room is left.
-
-Greedy packing can place less when months grow (a classic bin-packing anomaly,
-and a ready engineer's move taking the room that gap work had at fewer hours),
-yet more hours must never leave more work unscheduled. So the plan at ``h``
-hours a week is the greedy plan only if it is at least as good, in unscheduled
-hours and in uncovered gaps, as the plan at ``h - 1`` carried over (kept as it
-is, with what did not fit tried again in the bigger months); otherwise it is
-that carried-over plan. By induction neither number ever grows with the hours.
-The chain down stops at a greedy plan that provably beats anything fewer hours
-could do (see ``_least_unscheduled``), which is almost always the first one.
+1. *Choose* the work, once, whatever the hours. Each action shows a level in
+   each competency it builds; doing it lifts that competency to the level shown
+   (never lower). Actions are chosen until the chosen work shows every required
+   level: first the role's anchor actions (what the role's own article names as
+   the way in) whose competency has a gap that matters, then, one at a time, the
+   action that buys the most readiness per hour, its open prerequisites counted
+   in its hours. Work that is mostly prompts or code is left out for a role whose
+   requirements do not ask for it. The order of choosing is the order of value.
+2. *Place* the chosen work in that order, each action at the earliest month its
+   phase and its prerequisites allow (a dependant starts once its prerequisite
+   has ended), using what room the months have left. An action bigger than the
+   room left in a month, or longer than a month in calendar weeks, spans
+   consecutive months with its hours split; no month goes over capacity. What
+   cannot fit anywhere before the horizon ends is listed with why. More hours
+   place the same work sooner and leave room for the next-most-valuable work.
+3. *Project* the readiness month by month, with the scoring engine's own
+   readiness function, as if every action were done as scheduled.
+4. *Move* only when ready: the steps that make the move (applications, a
+   transfer conversation) start once the projected readiness reaches the bar
+   (85 %). When the horizon does not reach it, the plan says which hours a week
+   or which horizon would.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from assessments.content import PHASES, Action, Framework, Frozen
+from assessments import scoring
+from assessments.content import LEVEL_NAMES, PHASES, Framework, Frozen
 
 MIN_HOURS_PER_WEEK, MAX_HOURS_PER_WEEK = 1, 40
 MIN_MONTHS, MAX_MONTHS = 3, 12
 READY_AT = 85.0
 MOVE_PHASE = "make-the-move"
-MOVES_WANTED = 3
 WEEKS_PER_YEAR, MONTHS_PER_YEAR = 52, 12
+# A gap "matters" for an anchor when its priority (weight x gap) is at least this.
+ANCHOR_PRIORITY = 2.0
 
 # A gap smaller than this is rounding noise from the scoring engine, not work to plan.
 _EPSILON = 1e-9
 
 
-class GapLike(Protocol):
-    """What the planner reads from a gap; ``assessments.scoring.Gap`` has it."""
-
-    @property
-    def competency(self) -> str: ...
-
-    @property
-    def gap(self) -> float: ...
-
-    @property
-    def priority(self) -> float: ...
-
-
 class PlannedItem(Frozen):
+    """One action as it stands in one month of the plan.
+
+    An action that spans months is listed in each of them, with that month's
+    ``hours``; ``month`` is always its first month (``start``).
+    """
+
     action: str
     title: str
     competencies: tuple[str, ...]
-    hours: int
-    month: int
+    hours: int  # in this month
+    month: int  # the month it starts in
     phase: str
     reason: str
     closes: tuple[str, ...]
     pinned: bool = False
+    start: int
+    end: int
+    total_hours: int
+    monthly_hours: tuple[int, ...]  # from start to end
+    shows: dict[str, int]  # the level doing it shows, per competency
+    anchor: bool = False
 
 
 class Month(Frozen):
@@ -88,7 +87,29 @@ class Unscheduled(Frozen):
     why: str
 
 
+class ProjectionPoint(Frozen):
+    month: int
+    readiness: float
+
+
+class Reach(Frozen):
+    """Whether the plan reaches the bar, and if not, what would."""
+
+    target: float
+    reached: bool
+    month: int | None  # the first month whose projected readiness reaches the target (0: already there)
+    readiness: float  # projected at the end of the horizon
+    # Estimates when not reached: about how many hours a week would reach it within this horizon,
+    # and how long a horizon at these hours (None: not within the app's range, or not with the
+    # library's actions); work_hours is the chosen work that reaches it, in hours.
+    hours_per_week: int | None
+    months: int | None
+    work_hours: int | None = None
+
+
 class Plan(Frozen):
+    role: str
+    readiness: float
     hours_per_week: int
     months_total: int
     capacity: float
@@ -96,6 +117,12 @@ class Plan(Frozen):
     unscheduled: tuple[Unscheduled, ...]
     covered: tuple[str, ...]
     not_covered: tuple[str, ...]
+    projection: tuple[ProjectionPoint, ...]
+    reach: Reach
+
+    def items(self) -> tuple[PlannedItem, ...]:
+        """Every planned action once, as listed in its first month."""
+        return tuple(item for m in self.months for item in m.items if item.start == m.month)
 
 
 class PlanningError(ValueError):
@@ -106,34 +133,617 @@ def monthly_capacity(hours_per_week: int) -> float:
     return hours_per_week * WEEKS_PER_YEAR / MONTHS_PER_YEAR
 
 
-def _fits(hours: int, hours_per_week: int) -> bool:
-    # Whole numbers on both sides: 13 h fits the 13.0 h month of 3 h a week exactly.
-    return hours * MONTHS_PER_YEAR <= hours_per_week * WEEKS_PER_YEAR
+def _limit(hours_per_week: int) -> int:
+    """The whole hours a month holds: loads and lengths are whole, so this is exact."""
+    return hours_per_week * WEEKS_PER_YEAR // MONTHS_PER_YEAR
 
 
-# --- What is known about the framework, whoever plans --------------------------------------
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# --- What is known about the framework and a role, whoever plans -----------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    actions: Mapping[str, Action]
     hours: Mapping[str, int]
+    spans: Mapping[str, int]  # the fewest months an action runs in
     requires: Mapping[str, tuple[str, ...]]
-    competencies: Mapping[str, tuple[str, ...]]
     ancestors: Mapping[str, tuple[str, ...]]  # all prerequisites, recursively, each after its own
-    builders: Mapping[str, tuple[str, ...]]  # competency -> actions that build it, by slug
-    moves: tuple[str, ...]
+    builds: Mapping[str, tuple[tuple[str, int], ...]]
+    first: Mapping[str, int]  # the first month of the action's phase
+    moves: tuple[str, ...]  # steps planned only once ready
     names: Mapping[str, str]
 
 
-def _topological_ancestors(requires: Mapping[str, tuple[str, ...]], slug: str, skip: frozenset[str]) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class _RoleIndex:
+    name: str
+    required: Mapping[str, int]
+    weight: Mapping[str, float]
+    allowed: frozenset[str]  # actions this role may plan (hands-on work only when it asks for it)
+    anchors: tuple[str, ...]
+
+
+_indexes: dict[int, tuple[Framework, _Index, dict[str, _RoleIndex]]] = {}
+
+
+def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
+    # The framework is frozen but not hashable (roles hold dicts); keeping it in the
+    # value stops its id from being reused by another object while cached.
+    cached = _indexes.get(id(framework))
+    if cached is not None and cached[0] is framework:
+        return cached[1], cached[2]
+    actions = sorted(framework.actions, key=lambda a: a.slug)
+    index = _Index(
+        hours={a.slug: a.hours for a in actions},
+        spans={a.slug: min(a.min_months, a.hours) for a in actions},
+        requires={a.slug: a.requires for a in actions},
+        ancestors={a.slug: _topological(framework, a.slug) for a in actions},
+        builds={a.slug: tuple(a.builds.items()) for a in actions},
+        first={a.slug: PHASES[a.phase][1] for a in actions},
+        moves=tuple(a.slug for a in actions if a.once_ready),
+        names={c.slug: c.name for c in framework.competencies},
+    )
+    roles: dict[str, _RoleIndex] = {}
+    for role in framework.roles:
+        req = role.requirements
+        allowed: set[str] = set()
+        for a in actions:  # sorted by slug; prerequisites may come later, so settle them after
+            asks = any(req[c].level >= 3 and req[c].weight >= 2 for c in a.builds if c in req)
+            if not a.hands_on or asks or role.slug in a.anchor_for:
+                allowed.add(a.slug)
+        # An action is only plannable when its prerequisites are.
+        changed = True
+        while changed:
+            changed = False
+            for slug in sorted(allowed):
+                if any(q not in allowed for q in index.requires[slug]):
+                    allowed.discard(slug)
+                    changed = True
+        roles[role.slug] = _RoleIndex(
+            name=role.name,
+            required={c: r.level for c, r in req.items()},
+            weight={c: r.weight for c, r in req.items()},
+            allowed=frozenset(allowed),
+            anchors=tuple(a.slug for a in actions if role.slug in a.anchor_for and a.slug in allowed),
+        )
+    if len(_indexes) >= 8:
+        _indexes.clear()
+    _indexes[id(framework)] = (framework, index, roles)
+    return index, roles
+
+
+# --- Choosing: what work the plan wants, most valuable first -------------------------------------
+
+_Origin = tuple[str, str]  # ("gap", competency) | ("anchor", competency) | ("before", dependant) | ("pinned", "")
+
+
+@dataclass(slots=True)
+class _Choice:
+    wanted: list[str]  # chosen actions in the order they are placed, prerequisites first
+    origin: dict[str, _Origin]
+    anchored: int  # how many of the first wanted actions are anchors or pins, with their prerequisites
+
+
+def _gain(builds: tuple[tuple[str, int], ...], level: Mapping[str, float], r: _RoleIndex) -> float:
+    """The weighted gap an action closes from these levels."""
+    gain = 0.0
+    for c, shown in builds:
+        now = level.get(c)
+        if now is None:
+            continue
+        top = min(shown, r.required[c])
+        if top > now:
+            gain += r.weight[c] * (top - now)
+    return gain
+
+
+def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozenset[str], pins: list[str]) -> _Choice:
+    """Decide the wanted actions once, whatever the hours: the plan at more hours wants the same.
+
+    ``level`` holds the gap competencies only (their current level); it is raised as work is chosen.
+    """
+    wanted: list[str] = []
+    origin: dict[str, _Origin] = {}
+    taken: set[str] = set(done)
+
+    def open_prerequisites(slug: str) -> list[str]:
+        # A done prerequisite stands in for its own prerequisites too.
+        ancestors = index.ancestors[slug]
+        if not ancestors:
+            return []
+        if not done:
+            return [q for q in ancestors if q not in taken]
+        out: list[str] = []
+        seen: set[str] = set()
+
+        def visit(node: str) -> None:
+            for q in index.requires[node]:
+                if q not in taken and q not in seen:
+                    seen.add(q)
+                    visit(q)
+                    out.append(q)
+
+        visit(slug)
+        return out
+
+    def take(slug: str, why: _Origin) -> None:
+        for q in open_prerequisites(slug):
+            taken.add(q)
+            wanted.append(q)
+            origin[q] = ("before", slug)
+            _raise(index, level, q)
+        taken.add(slug)
+        wanted.append(slug)
+        origin[slug] = why
+        _raise(index, level, slug)
+
+    for slug in pins:
+        if slug not in taken:
+            take(slug, ("pinned", ""))
+
+    def main_gap(slug: str) -> str:
+        return max(
+            (r.weight[c] * (min(shown, r.required[c]) - level[c]), c) for c, shown in index.builds[slug] if c in level
+        )[1]
+
+    # Anchors first: what the role's own article tells the engineer to do, when it answers a gap that
+    # matters today (even if another anchor shows more: each is advice of its own).
+    start = dict(level)
+    for slug in r.anchors:
+        if slug in taken or slug in index.moves:
+            continue
+        matters = [
+            c
+            for c, shown in index.builds[slug]
+            if c in start
+            and shown > start[c]
+            and r.weight[c] * (r.required[c] - start[c]) >= ANCHOR_PRIORITY - _EPSILON
+        ]
+        if matters:
+            take(slug, ("anchor", max(matters, key=lambda c: (r.weight[c] * (r.required[c] - start[c]), c))))
+
+    # Long chains of calendar time first (twelve weeks on a tool, then leading its adoption), so
+    # that they can still end within the horizon; a stable sort keeps prerequisites first.
+    tail: dict[str, int] = {}
+    for slug in reversed(wanted):
+        after = [tail[d] for d in wanted if slug in index.requires[d] and d in tail]
+        tail[slug] = index.spans[slug] - 1 + max(after, default=1)
+    wanted.sort(key=lambda s: -tail[s])
+    anchored = len(wanted)
+
+    candidates = [
+        s
+        for s in sorted(r.allowed)
+        if s not in taken and s not in index.moves and any(c in level for c, _ in index.builds[s])
+    ]
+    while candidates:
+        best: tuple[float, float, str] | None = None
+        alive: list[str] = []
+        for slug in candidates:
+            if slug in taken:
+                continue
+            bundle = open_prerequisites(slug)
+            if bundle:
+                # The prerequisites' own gains count too: they are done on the way.
+                trial = dict(level)
+                gain = cost = 0.0
+                for q in (*bundle, slug):
+                    gain += _gain(index.builds[q], trial, r)
+                    _raise(index, trial, q)
+                    cost += index.hours[q]
+            else:
+                gain, cost = _gain(index.builds[slug], level, r), index.hours[slug]
+            if gain <= _EPSILON:
+                continue
+            alive.append(slug)
+            key = (gain / cost, gain, slug)
+            if best is None or key[:2] > best[:2] or (key[:2] == best[:2] and slug < best[2]):
+                best = key
+        if best is None:
+            break
+        take(best[2], ("gap", main_gap(best[2])))
+        candidates = alive
+    # Cheap work chosen early can be outdone by deeper work chosen later; what then shows
+    # nothing the rest does not (and nothing needs) is left out rather than planned for nothing.
+    needed = {q for slug in wanted for q in index.requires[slug]} | set(pins)
+    left_out: set[str] = set()
+    for n, slug in enumerate(wanted):
+        if n < anchored or slug in needed:
+            continue
+        others = [s for s in wanted if s != slug and s not in left_out]
+        top = {c: max((dict(index.builds[s]).get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
+        if not any(c in start and shown > top[c] and top[c] < r.required[c] for c, shown in index.builds[slug]):
+            left_out.add(slug)
+            origin.pop(slug, None)
+    return _Choice([s for s in wanted if s not in left_out], origin, anchored)
+
+
+def _raise(index: _Index, level: dict[str, float], slug: str) -> None:
+    for c, shown in index.builds[slug]:
+        if c in level and shown > level[c]:
+            level[c] = shown
+
+
+# --- Placing ---------------------------------------------------------------------------------------
+
+
+def _allocate(free: list[int], start: int, hours: int, span: int, last: int) -> tuple[list[int] | None, int]:
+    """Hours per month for an action starting at ``start``: consecutive months, at least one hour
+    in each, at least ``span`` of them, within the room left, spread as evenly as the room allows.
+
+    Returns (the hours per month, or None) and, when it does not fit, the month to try next
+    (past a full month; past ``last`` when no later start can do better).
+    """
+    total = 0
+    month = start
+    while True:
+        if month > last:
+            return None, last + 1
+        if free[month] < 1:
+            return None, month + 1
+        total += free[month]
+        if month - start + 1 >= span and total >= hours:
+            break
+        month += 1
+    run = free[start : month + 1]
+    count = len(run)
+    level = -(-hours // count)
+    while sum(min(room, level) for room in run) < hours:
+        level += 1
+    shares = [min(room, level) for room in run]
+    excess = sum(shares) - hours
+    n = count - 1
+    while excess > 0:
+        cut = min(excess, shares[n] - 1)
+        shares[n] -= cut
+        excess -= cut
+        n -= 1
+    return shares, 0
+
+
+@dataclass(slots=True)
+class _Placed:
+    start: int
+    shares: list[int]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.shares) - 1
+
+
+@dataclass(slots=True)
+class _Packing:
+    hours_per_week: int
+    months: int
+    limit: int
+    free: list[int]  # room left per month, index 0 unused; negative once pins overfill a month
+    placed: dict[str, _Placed]
+    order: list[str]
+    failed: dict[str, str]  # action -> why it is not in the plan
+
+
+def _put(p: _Packing, slug: str, start: int, shares: list[int]) -> None:
+    for n, hours in enumerate(shares):
+        p.free[start + n] -= hours
+    p.placed[slug] = _Placed(start, shares)
+    p.order.append(slug)
+
+
+def _force(p: _Packing, slug: str, start: int, hours: int, span: int) -> None:
+    """Pinned work keeps its month even over capacity: spread over its span from there."""
+    count = max(1, min(span, p.months - start + 1))
+    base, extra = divmod(hours, count)
+    _put(p, slug, start, [base + (1 if n < extra else 0) for n in range(count)])
+
+
+def _earliest(index: _Index, p: _Packing, slug: str, done: frozenset[str]) -> int:
+    """The first month it may start in: its phase, and once every prerequisite has ended (0: one is missing)."""
+    earliest = min(index.first[slug], p.months)
+    for q in index.requires[slug]:
+        if q in done:
+            continue
+        found = p.placed.get(q)
+        if found is None:
+            return 0
+        earliest = max(earliest, found.end)
+    return earliest
+
+
+def _place(index: _Index, p: _Packing, slug: str, earliest: int, deadline: int | None = None) -> bool:
+    hours, span = index.hours[slug], index.spans[slug]
+    last = p.months
+    start = earliest
+    while start <= last:
+        shares, after = _allocate(p.free, start, hours, span, last)
+        if shares is not None:
+            if deadline is not None and start + len(shares) - 1 > deadline:
+                return False
+            _put(p, slug, start, shares)
+            return True
+        start = after
+    return False
+
+
+def _why(index: _Index, p: _Packing, slug: str, titles: Mapping[str, str], done: frozenset[str]) -> str:
+    for q in index.requires[slug]:
+        if q not in done and q not in p.placed:
+            return f"Needs “{titles[q]}” first, which did not fit."
+    hours, span = index.hours[slug], index.spans[slug]
+    earliest = _earliest(index, p, slug, done)
+    room = sum(max(0, free) for free in p.free[earliest:])
+    months_left = p.months - earliest + 1
+    if span > months_left:
+        return f"Runs over {span} months; from month {earliest} the plan has {months_left}."
+    if room < hours:
+        return f"Takes {hours} h; months {earliest} to {p.months} have {room} h free at {p.hours_per_week} h a week."
+    return f"Takes {hours} h over {span}+ months in a row; no run of months from {earliest} has that much room left."
+
+
+@dataclass(slots=True)
+class _Call:
+    framework: Framework
+    index: _Index
+    role: str
+    r: _RoleIndex
+    levels: dict[str, float]
+    readiness: float
+    gaps: tuple[scoring.Gap, ...]
+    done: frozenset[str]
+    pins: dict[str, int]
+    choice: _Choice
+    titles: Mapping[str, str]
+    gap_level: dict[str, float]  # the gap competencies' current levels
+    memo: dict[tuple[tuple[str, int], ...], float]  # readiness by the levels the plan raises
+
+
+def _pack(call: _Call, hours_per_week: int, months: int, moves_from: int | None = None) -> _Packing:
+    index = call.index
+    limit = _limit(hours_per_week)
+    p = _Packing(hours_per_week, months, limit, [0] + [limit] * months, {}, [], {})
+    # Pins first, so the user's month is theirs whatever else competes for it.
+    for slug, month in sorted(call.pins.items(), key=lambda pin: (pin[1], pin[0])):
+        if slug in call.done:
+            continue
+        shares, _after = _allocate(p.free, month, index.hours[slug], index.spans[slug], months)
+        if shares is None:
+            _force(p, slug, month, index.hours[slug], index.spans[slug])
+        else:
+            _put(p, slug, month, shares)
+    deadline: dict[str, int] = {}
+    for slug, month in call.pins.items():
+        stack = list(index.requires[slug])
+        while stack:
+            q = stack.pop()
+            if q not in call.done and q not in call.pins:
+                deadline[q] = min(deadline.get(q, month), month)
+                stack.extend(index.requires[q])
+    wanted = call.choice.wanted
+    _place_wanted(call, p, wanted[: call.choice.anchored], deadline)
+    if moves_from is not None:
+        # After the anchors, before more depth: the move outranks the next-most-valuable work.
+        for move in index.moves:
+            if move not in call.r.allowed or move in call.done or move in p.placed:
+                continue
+            for slug in (*_all_prerequisites(index, move), move):
+                if slug in call.done or slug in p.placed:
+                    continue
+                earliest = _earliest(index, p, slug, call.done)
+                if not earliest or not _place(index, p, slug, max(earliest, moves_from)):
+                    break
+                call.choice.origin.setdefault(slug, ("before", move) if slug != move else ("move", ""))
+    _place_wanted(call, p, wanted[call.choice.anchored :], deadline)
+    return p
+
+
+def _place_wanted(call: _Call, p: _Packing, wanted: list[str], deadline: Mapping[str, int]) -> None:
+    index = call.index
+    for slug in wanted:
+        if slug in p.placed:
+            continue
+        earliest = _earliest(index, p, slug, call.done)
+        if slug in deadline:
+            earliest = earliest or 1
+            if not _place(index, p, slug, min(earliest, deadline[slug]), deadline[slug]):
+                # Before a pinned dependant, even over capacity: the engineer chose that month.
+                _force(p, slug, max(1, deadline[slug] - index.spans[slug] + 1), index.hours[slug], index.spans[slug])
+            continue
+        if not earliest or not _place(index, p, slug, earliest):
+            p.failed[slug] = _why(index, p, slug, call.titles, call.done)
+
+
+def _projection(call: _Call, p: _Packing) -> list[float]:
+    """Readiness at the end of each month (index 0: today), if the plan is done as scheduled."""
+    index = call.index
+    ending: dict[int, list[str]] = {}
+    for slug, placed in p.placed.items():
+        ending.setdefault(placed.end, []).append(slug)
+    levels = dict(call.levels)
+    raised: dict[str, int] = {}
+    out = [call.readiness]
+    readiness = call.readiness
+    for month in range(1, p.months + 1):
+        changed = False
+        for slug in ending.get(month, ()):
+            for c, shown in index.builds[slug]:
+                if shown > levels.get(c, 0):
+                    levels[c] = raised[c] = shown
+                    changed = True
+        if changed:
+            key = tuple(sorted(raised.items()))
+            found = call.memo.get(key)
+            if found is None:
+                found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels)[0]
+            readiness = found
+        out.append(readiness)
+    return out
+
+
+def _missing(call: _Call, p: _Packing) -> float:
+    """The weighted gap left once the plan is done: lower is better, as readiness is higher."""
+    reached = dict(call.gap_level)
+    for slug in p.placed:
+        for c, shown in call.index.builds[slug]:
+            if c in reached and shown > reached[c]:
+                reached[c] = shown
+    r = call.r
+    return sum(r.weight[c] * max(0.0, r.required[c] - level) for c, level in reached.items())
+
+
+def _unscheduled_hours(call: _Call, p: _Packing) -> int:
+    return sum(call.index.hours[slug] for slug in p.failed)
+
+
+def _greedy(call: _Call, hours_per_week: int, months: int) -> _Packing:
+    """The plan at these hours, made afresh: the chosen work, then the move once ready."""
+    p = _pack(call, hours_per_week, months)
+    first = _first_ready(call, p)
+    if first is not None:
+        # Once ready, the move outranks more depth: place it first from that month, and keep
+        # that plan only if the readiness it rests on still holds.
+        moved = _pack(call, hours_per_week, months, moves_from=first)
+        again = _first_ready(call, moved)
+        if again is not None and again <= first:
+            p = moved
+    _place_moves(call, p)
+    return p
+
+
+def _carry(call: _Call, previous: _Packing, hours_per_week: int) -> _Packing:
+    """The plan made for fewer hours, kept as it is, with what did not fit tried again in the bigger months."""
+    limit = _limit(hours_per_week)
+    p = _Packing(hours_per_week, previous.months, limit, [0] + [limit] * previous.months, {}, [], {})
+    for slug in previous.order:
+        placed = previous.placed[slug]
+        _put(p, slug, placed.start, list(placed.shares))
+    index = call.index
+    for slug in call.choice.wanted:
+        if slug in previous.failed:
+            earliest = _earliest(index, p, slug, call.done)
+            if not earliest or not _place(index, p, slug, earliest):
+                p.failed[slug] = _why(index, p, slug, call.titles, call.done)
+    _place_moves(call, p)
+    return p
+
+
+def _dominates(call: _Call, a: _Packing, b: _Packing) -> bool:
+    return _missing(call, a) <= _missing(call, b) + _EPSILON and _unscheduled_hours(call, a) <= _unscheduled_hours(
+        call, b
+    )
+
+
+def _best(call: _Call, hours_per_week: int, months: int) -> _Packing:
+    """The greedy plan, unless the plan for one hour less, carried over, does better.
+
+    Greedy packing can do worse with more room (an earlier end lets a dependant take room that
+    other work had), yet more hours must never buy less. So the plan at ``h`` hours is the greedy
+    one only if it leaves no more of the gap and no more unscheduled work than the plan at
+    ``h - 1``; otherwise it is that plan carried over. By induction neither number
+    grows with the hours. The chain down stops at a plan with nothing left unscheduled, which
+    nothing at fewer hours can beat.
+    """
+    below: list[_Packing] = []
+    hours = hours_per_week
+    while True:
+        p = _greedy(call, hours, months)
+        if hours == MIN_HOURS_PER_WEEK or not p.failed:
+            break
+        below.append(p)
+        hours -= 1
+    for greedy in reversed(below):
+        # Against the plan one hour below as it is: carried over, that plan can only get better,
+        # so the greedy plan need only match it, not its carried-over form.
+        p = greedy if _dominates(call, greedy, p) else _carry(call, p, greedy.hours_per_week)
+    return p
+
+
+def _readiness_at(call: _Call, p: _Packing, month: int) -> float:
+    """The projected readiness at the end of ``month`` (0: today)."""
+    if month == 0:
+        return call.readiness
+    raised: dict[str, int] = {}
+    levels = call.levels
+    for slug, placed in p.placed.items():
+        if placed.end <= month:
+            for c, shown in call.index.builds[slug]:
+                if shown > levels.get(c, 0) and shown > raised.get(c, 0):
+                    raised[c] = shown
+    key = tuple(sorted(raised.items()))
+    found = call.memo.get(key)
+    if found is None:
+        found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels | raised)[0]
+    return found
+
+
+def _first_ready(call: _Call, p: _Packing) -> int | None:
+    """As _ready_from, with as few readiness calls as the projection's order allows."""
+    if _readiness_at(call, p, p.months - 1) < READY_AT:
+        return None
+    low, high = 0, p.months - 1  # readiness at ``high`` is known to reach the bar
+    while low < high:
+        mid = (low + high) // 2
+        if _readiness_at(call, p, mid) >= READY_AT:
+            high = mid
+        else:
+            low = mid + 1
+    return low + 1
+
+
+def _ready_from(projection: list[float]) -> int | None:
+    """The first month a move may start in: once the readiness at the end of the month before reaches the bar."""
+    for month, readiness in enumerate(projection[:-1], start=1):
+        if readiness >= READY_AT:
+            return month
+    return None
+
+
+def _place_moves(call: _Call, p: _Packing) -> None:
+    index = call.index
+    moves = [s for s in index.moves if s in call.r.allowed and s not in call.done and s not in p.placed]
+    if not moves:
+        return
+    first = _first_ready(call, p)
+    if first is None:
+        end = _readiness_at(call, p, p.months)
+        for slug in moves:
+            p.failed[slug] = (
+                f"Comes once your projected readiness reaches {READY_AT:g} %; this plan reaches {end:g} %"
+                f" by month {p.months}."
+                if end < READY_AT
+                else f"Comes once your projected readiness reaches {READY_AT:g} %, which this plan does only"
+                f" at the end of its last month."
+            )
+        return
+    for slug in moves:
+        bundle = [q for q in _all_prerequisites(index, slug) if q not in call.done and q not in p.placed]
+        ok = True
+        for q in bundle:
+            earliest = _earliest(index, p, q, call.done)
+            if not earliest or not _place(index, p, q, earliest):
+                ok = False
+                break
+            call.choice.origin.setdefault(q, ("before", slug))
+        if ok:
+            earliest = _earliest(index, p, slug, call.done)
+            if earliest and _place(index, p, slug, max(earliest, first)):
+                call.choice.origin[slug] = ("move", "")
+                continue
+        p.failed[slug] = _why(index, p, slug, call.titles, call.done)
+
+
+def _all_prerequisites(index: _Index, slug: str) -> tuple[str, ...]:
+    return index.ancestors[slug]
+
+
+def _topological(framework: Framework, slug: str) -> tuple[str, ...]:
+    requires = {a.slug: a.requires for a in framework.actions}
     out: list[str] = []
-    seen: set[str] = set()
 
     def visit(node: str) -> None:
         for q in requires[node]:
-            if q not in skip and q not in seen:
-                seen.add(q)
+            if q not in out:
                 visit(q)
                 out.append(q)
 
@@ -141,549 +751,74 @@ def _topological_ancestors(requires: Mapping[str, tuple[str, ...]], slug: str, s
     return tuple(out)
 
 
-# The framework is frozen but not hashable (roles hold dicts); keeping it in the
-# value stops its id from being reused by another object while cached.
-_indexes: dict[int, tuple[Framework, _Index]] = {}
-
-
-def _index(framework: Framework) -> _Index:
-    cached = _indexes.get(id(framework))
-    if cached is not None and cached[0] is framework:
-        return cached[1]
-    builders: dict[str, list[str]] = {}
-    for action in sorted(framework.actions, key=lambda a: a.slug):
-        for slug in action.competencies:
-            builders.setdefault(slug, []).append(action.slug)
-    requires = {a.slug: a.requires for a in framework.actions}
-    index = _Index(
-        actions=framework.action_by_slug,
-        hours={a.slug: a.hours for a in framework.actions},
-        requires=requires,
-        competencies={a.slug: a.competencies for a in framework.actions},
-        ancestors={slug: _topological_ancestors(requires, slug, frozenset()) for slug in requires},
-        builders={slug: tuple(found) for slug, found in builders.items()},
-        moves=tuple(sorted(a.slug for a in framework.actions if a.phase == MOVE_PHASE)),
-        names={c.slug: c.name for c in framework.competencies},
+def _reach(call: _Call, p: _Packing, projection: list[float]) -> Reach:
+    reached = next((m for m, value in enumerate(projection) if value >= READY_AT), None)
+    if reached is not None:
+        return Reach(
+            target=READY_AT,
+            reached=True,
+            month=reached,
+            readiness=projection[-1],
+            hours_per_week=p.hours_per_week,
+            months=p.months,
+        )
+    # What would, estimated from the work itself: the hours of chosen work, in the order of value,
+    # that reach the bar, spread over the months at the share of the hours a plan really uses.
+    work = _work_to_bar(call)
+    hours_needed = months_needed = None
+    if work is not None:
+        per_month = work / (p.months * _USE)
+        hours_needed = max(p.hours_per_week + 1, math.ceil(per_month * MONTHS_PER_YEAR / WEEKS_PER_YEAR))
+        if hours_needed > MAX_HOURS_PER_WEEK:
+            hours_needed = None
+        months_needed = max(p.months + 1, math.ceil(work / (_limit(p.hours_per_week) * _USE)))
+        if months_needed > MAX_MONTHS:
+            months_needed = None
+    return Reach(
+        target=READY_AT,
+        reached=False,
+        month=None,
+        readiness=projection[-1],
+        hours_per_week=hours_needed,
+        months=months_needed,
+        work_hours=work,
     )
-    if len(_indexes) >= 8:
-        _indexes.clear()
-    _indexes[id(framework)] = (framework, index)
-    return index
 
 
-# --- One call: everything that does not depend on the hours per week -----------------------
+# The share of the hours offered that plans use while work remains (the sweep test measures it).
+_USE = 0.9
 
-_Origin = tuple[str, str]  # ("gap", competency) | ("move", "") | ("before", dependant) | ("pinned", "")
 
+def _work_to_bar(call: _Call) -> int | None:
+    """The hours of chosen work, taken in order, after which the readiness reaches the bar."""
+    wanted = [s for s in call.choice.wanted if s not in call.done]
+    moves = [s for s in call.index.moves if s in call.r.allowed and s not in call.done]
 
-@dataclass(slots=True)
-class _Call:
-    index: _Index
-    months: int
-    gaps: tuple[str, ...]  # biggest priority first
-    priority: dict[str, float]
-    target: dict[str, int]
-    ready: bool
-    done: frozenset[str]
-    pinned: dict[str, int]
-    windows: dict[str, tuple[int, int]]
-    builders: dict[str, tuple[str, ...]]  # gap competency -> actions not done yet
-    deadline: dict[str, int] = field(default_factory=dict)
-    wanted: tuple[str, ...] = ()  # chosen actions, prerequisites first
-    origin: dict[str, _Origin] = field(default_factory=dict)
-    start: dict[str, int] = field(default_factory=dict)  # the first month a wanted action could ever go in
-    pinned_load: tuple[int, ...] = ()
-    shares: tuple[int, dict[str, list[tuple[int, str]]]] | None = None
-    _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _longest: dict[str, int] = field(default_factory=dict)
-    _months: dict[tuple[str, int], tuple[int, ...]] = field(default_factory=dict)
-
-    def ancestors(self, slug: str) -> tuple[str, ...]:
-        """Prerequisites not done yet, recursively, each listed after its own prerequisites."""
-        if not self.done:
-            return self.index.ancestors[slug]
-        found = self._ancestors.get(slug)
+    def readiness(count: int) -> float:
+        raised: dict[str, int] = {}
+        for slug in (*wanted[:count], *(moves if count == len(wanted) else ())):
+            for c, shown in call.index.builds[slug]:
+                if shown > call.levels.get(c, 0) and shown > raised.get(c, 0):
+                    raised[c] = shown
+        key = tuple(sorted(raised.items()))
+        found = call.memo.get(key)
         if found is None:
-            # A done prerequisite stands in for its own prerequisites too.
-            found = self._ancestors[slug] = _topological_ancestors(self.index.requires, slug, self.done)
+            found = call.memo[key] = scoring.role_readiness(call.framework, call.role, call.levels | raised)[0]
         return found
 
-    def longest(self, slug: str) -> int:
-        """The longest single action among it and its open prerequisites: what must fit a month."""
-        found = self._longest.get(slug)
-        if found is None:
-            hours = self.index.hours
-            found = hours[slug]
-            for q in self.ancestors(slug):
-                found = max(found, hours[q])
-            self._longest[slug] = found
-        return found
-
-    def months_for(self, slug: str, earliest: int) -> tuple[int, ...]:
-        """The months an action may go in, best first, once its prerequisites sit in ``earliest``."""
-        key = (slug, earliest)
-        found = self._months.get(key)
-        if found is None:
-            first, last = self.windows[self.index.actions[slug].phase]
-            deadline = self.deadline.get(slug, self.months)
-            months = [*range(max(earliest, first), min(last, deadline) + 1)]
-            months += range(max(earliest, last + 1), deadline + 1)
-            if slug in self.deadline:
-                # A pinned dependant outranks the phase window: better early than after it.
-                months += range(min(deadline, first - 1), earliest - 1, -1)
-            found = self._months[key] = tuple(months)
-        return found
-
-
-def _window(phase: str, months: int) -> tuple[int, int]:
-    _, first, last = PHASES[phase]
-    if first > months:
-        # A short horizon still ends with the phase, in its last month.
-        return months, months
-    return first, min(last, months)
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _prepare(
-    framework: Framework,
-    gaps: Sequence[GapLike],
-    readiness: float,
-    hours_per_week: int,
-    months: int,
-    done: frozenset[str],
-    pinned: Mapping[str, int] | None,
-) -> _Call:
-    if not _whole(hours_per_week) or not MIN_HOURS_PER_WEEK <= hours_per_week <= MAX_HOURS_PER_WEEK:
-        raise PlanningError(
-            f"hours_per_week must be a whole number from {MIN_HOURS_PER_WEEK} to {MAX_HOURS_PER_WEEK},"
-            f" got {hours_per_week!r}"
-        )
-    if not _whole(months) or not MIN_MONTHS <= months <= MAX_MONTHS:
-        raise PlanningError(f"months must be a whole number from {MIN_MONTHS} to {MAX_MONTHS}, got {months!r}")
-    index = _index(framework)
-    for slug in sorted(done):
-        if slug not in index.actions:
-            raise PlanningError(f"unknown action in done: {slug!r}")
-    pins: dict[str, int] = {}
-    for slug, month in sorted((pinned or {}).items()):
-        if slug not in index.actions:
-            raise PlanningError(f"unknown pinned action: {slug!r}")
-        if not _whole(month) or not 1 <= month <= months:
-            raise PlanningError(f"action {slug!r} is pinned to month {month!r}, outside 1 to {months}")
-        # Done work stays done; a pin on it has nothing left to place.
-        if slug not in done:
-            pins[slug] = month
-
-    biggest: dict[str, tuple[float, float]] = {}
-    for g in gaps:
-        if g.gap > _EPSILON:
-            biggest[g.competency] = max(biggest.get(g.competency, (g.priority, g.gap)), (g.priority, g.gap))
-    order = tuple(sorted(biggest, key=lambda slug: (-biggest[slug][0], slug)))
-    ready = readiness >= READY_AT or not order
-    call = _Call(
-        index=index,
-        months=months,
-        gaps=order,
-        priority={slug: biggest[slug][0] for slug in order},
-        # A ready engineer gets one action per remaining gap, no more: the focus is the move.
-        target={slug: 1 if ready else max(1, math.ceil(biggest[slug][1] - _EPSILON)) for slug in order},
-        ready=ready,
-        done=done,
-        pinned=pins,
-        windows={phase: _window(phase, months) for phase in PHASES},
-        builders={slug: tuple(a for a in index.builders.get(slug, ()) if a not in done) for slug in order},
-    )
-    for slug, month in pins.items():
-        for q in call.ancestors(slug):
-            call.deadline[q] = min(call.deadline.get(q, months), month)
-    _choose(call)
-    _bound_inputs(call)
-    return call
-
-
-def _limit(hours_per_week: int) -> int:
-    """The whole hours a month holds: loads and lengths are whole, so this is exact."""
-    return hours_per_week * WEEKS_PER_YEAR // MONTHS_PER_YEAR
-
-
-# --- Choosing: which actions the plan wants, in the order they are placed --------------------
-
-
-def _choose(call: _Call) -> None:
-    """Decide the wanted actions once, whatever the hours: the plan at more hours wants the same."""
-    index = call.index
-    hours, requires, competencies = index.hours, index.requires, index.competencies
-    done, target = call.done, call.target
-    origin = call.origin
-    wanted: list[str] = []
-    count = dict.fromkeys(call.gaps, 0)
-
-    def add(slug: str, why: _Origin) -> None:
-        if slug in origin:
-            return
-        origin[slug] = why
-        for q in requires[slug]:
-            if q not in done:
-                add(q, ("before", slug))
-        wanted.append(slug)
-        for c in competencies[slug]:
-            if c in count:
-                count[c] += 1
-
-    for slug, _month in sorted(call.pinned.items(), key=lambda pin: (pin[1], pin[0])):
-        add(slug, ("pinned", ""))
-
-    for round_ in range(1, max(target.values(), default=0) + 1):
-        for g in call.gaps:
-            if round_ > target[g] or count[g] >= round_:
-                continue
-            best: tuple[float, int, int, str] | None = None
-            for slug in call.builders[g]:
-                if slug in origin:
-                    continue
-                cost = hours[slug]
-                for q in call.ancestors(slug):
-                    if q not in origin:
-                        cost += hours[q]
-                serves = 1
-                for c in competencies[slug]:
-                    if c != g and c in count and count[c] < target[c]:
-                        serves += 1
-                # The fewest hours per gap served: work that also builds another open gap
-                # wins unless it costs more than doing both apart, and short work fits.
-                key = (cost / serves, -serves, cost, slug)
-                if best is None or key < best:
-                    best = key
-            if best is not None:
-                add(best[3], ("gap", g))
-    call.wanted = tuple(wanted)
-
-
-def _cost(call: _Call, slug: str, taken: Mapping[str, object]) -> int:
-    hours = call.index.hours
-    cost = hours[slug]
-    for q in call.ancestors(slug):
-        if q not in taken:
-            cost += hours[q]
-    return cost
-
-
-# --- Placing ---------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Packing:
-    hours_per_week: int
-    limit: int
-    origin: dict[str, _Origin]
-    month_of: dict[str, int]
-    order: list[str]  # placement order: how items are listed within a month
-    load: list[int]  # hours per month, index 0 unused
-    failed: dict[str, bool]  # wanted actions that did not fit, in wanted order: waiting for a prerequisite?
-
-    def carried_to(self, hours_per_week: int) -> _Packing:
-        return _Packing(
-            hours_per_week,
-            _limit(hours_per_week),
-            dict(self.origin),
-            dict(self.month_of),
-            list(self.order),
-            list(self.load),
-            dict(self.failed),
-        )
-
-
-def _earliest(call: _Call, p: _Packing, slug: str) -> int:
-    """The first month after its prerequisites; 0 while one of them is not placed."""
-    earliest = 1
-    for q in call.index.requires[slug]:
-        if q not in call.done:
-            month = p.month_of.get(q, 0)
-            if not month:
-                return 0
-            earliest = max(earliest, month)
-    return earliest
-
-
-def _place(call: _Call, p: _Packing, slug: str) -> bool:
-    hours = call.index.hours[slug]
-    if hours > p.limit:
-        return False
-    earliest = _earliest(call, p, slug)
-    if not earliest:
-        return False
-    room = p.limit - hours
-    load = p.load
-    for month in call.months_for(slug, earliest):
-        if load[month] <= room:
-            p.month_of[slug] = month
-            load[month] += hours
-            p.order.append(slug)
-            return True
-    return False
-
-
-def _place_group(call: _Call, p: _Packing, slug: str, why: _Origin) -> bool:
-    """Place an extra action with its open prerequisites, all of them or none."""
-    group = [q for q in call.ancestors(slug) if q not in p.month_of]
-    group.append(slug)
-    for n, q in enumerate(group):
-        if not _place(call, p, q):
-            for r in group[:n]:
-                p.load[p.month_of.pop(r)] -= call.index.hours[r]
-            if n:
-                del p.order[-n:]
-            return False
-    for q in group:
-        p.failed.pop(q, None)
-        p.origin.setdefault(q, why if q == slug else ("before", slug))
-    return True
-
-
-def _covered(call: _Call, p: _Packing) -> set[str]:
-    competencies, priority = call.index.competencies, call.priority
-    return {c for slug in p.month_of for c in competencies[slug] if c in priority}
-
-
-def _retry(call: _Call, p: _Packing, *, waiting_only: bool) -> None:
-    """Try the actions that did not fit again. While months only fill up, only those
-    waiting for a prerequisite that has been placed since can succeed."""
-    for slug, waiting in list(p.failed.items()):
-        if waiting_only and not waiting:
-            continue
-        if _place(call, p, slug):
-            del p.failed[slug]
+    if readiness(len(wanted)) < READY_AT:
+        return None
+    low, high = 0, len(wanted)
+    while low < high:
+        mid = (low + high) // 2
+        if readiness(mid) >= READY_AT:
+            high = mid
         else:
-            p.failed[slug] = not _earliest(call, p, slug)
+            low = mid + 1
+    return sum(call.index.hours[s] for s in wanted[:low]) or None
 
 
-def _finish(call: _Call, p: _Packing) -> None:
-    covered = _covered(call, p)
-    if len(covered) < len(call.gaps):
-        for g in call.gaps:
-            if g in covered:
-                continue
-            # The chosen action did not fit; a smaller one may still cover the gap.
-            candidates = sorted(
-                (_cost(call, s, p.month_of), s)
-                for s in call.builders[g]
-                if s not in p.origin and call.longest(s) <= p.limit
-            )
-            for _hours, slug in candidates:
-                if _place_group(call, p, slug, ("gap", g)):
-                    covered.update(call.index.competencies[slug])
-                    break
-        _retry(call, p, waiting_only=True)
-    _place_moves(call, p)
-    if p.failed:
-        _retry(call, p, waiting_only=True)
-
-
-def _place_moves(call: _Call, p: _Packing) -> None:
-    """Up to three make-the-move steps where they fit: the ones that build the biggest
-    gaps first, then the least work. They are extras, so what does not fit is left out."""
-    index = call.index
-    have = sum(1 for slug in p.month_of if index.actions[slug].phase == MOVE_PHASE)
-    tried: set[str] = set()
-    while have < MOVES_WANTED:
-        ranked = sorted(
-            (-sum(call.priority.get(c, 0.0) for c in index.competencies[slug]), _cost(call, slug, p.month_of), slug)
-            for slug in index.moves
-            if slug not in p.month_of
-            and slug not in p.failed
-            and slug not in call.done
-            and slug not in tried
-            and call.longest(slug) <= p.limit
-        )
-        for _helps, _hours, slug in ranked:
-            tried.add(slug)
-            if _place_group(call, p, slug, ("move", "")):
-                have += 1
-                break
-        else:
-            return
-
-
-def _greedy(call: _Call, hours_per_week: int) -> _Packing:
-    p = _Packing(hours_per_week, _limit(hours_per_week), dict(call.origin), {}, [], [0] * (call.months + 1), {})
-    hours = call.index.hours
-    # Pins first, so the user's month is theirs whatever else competes for it.
-    for slug, month in sorted(call.pinned.items(), key=lambda pin: (pin[1], pin[0])):
-        p.month_of[slug] = month
-        p.load[month] += hours[slug]
-        p.order.append(slug)
-    if call.ready:
-        # A ready engineer's time goes to the move before any remaining gap work.
-        _place_moves(call, p)
-    for slug in call.wanted:
-        if slug not in p.month_of and not _place(call, p, slug):
-            p.failed[slug] = not _earliest(call, p, slug)
-    _finish(call, p)
-    return p
-
-
-def _carry(call: _Call, previous: _Packing, hours_per_week: int) -> _Packing:
-    """The plan made for fewer hours, kept as it is, with what did not fit tried again."""
-    p = previous.carried_to(hours_per_week)
-    _retry(call, p, waiting_only=False)
-    _finish(call, p)
-    return p
-
-
-def _score(call: _Call, p: _Packing) -> tuple[int, int]:
-    hours = call.index.hours
-    return sum(hours[slug] for slug in p.failed), len(call.gaps) - len(_covered(call, p))
-
-
-def _bound_inputs(call: _Call) -> None:
-    """What the lower bounds below need, worked out once per call."""
-    index = call.index
-    load = [0] * (call.months + 2)
-    for slug, month in call.pinned.items():
-        load[month] += index.hours[slug]
-    # The first month each wanted action could ever go in, whatever else is placed.
-    start: dict[str, int] = dict(call.pinned)
-    for slug in call.wanted:
-        if slug not in start:
-            first = 1 if slug in call.deadline else call.windows[index.actions[slug].phase][0]
-            for q in index.requires[slug]:
-                if q not in call.done:
-                    first = max(first, start[q])
-            start[slug] = first
-    call.start = start
-    call.pinned_load = tuple(load)
-
-
-def _placeable(call: _Call, limit: int, slugs: Iterable[str]) -> dict[str, bool]:
-    """Whether each action could be placed at all at ``limit`` hours a month: pinned, or
-    short enough with every open prerequisite placeable too."""
-    hours, requires = call.index.hours, call.index.requires
-    known: dict[str, bool] = {}
-
-    def placeable(slug: str) -> bool:
-        found = known.get(slug)
-        if found is None:
-            found = slug in call.pinned or (
-                hours[slug] <= limit and all(q in call.done or placeable(q) for q in requires[slug])
-            )
-            known[slug] = found
-        return found
-
-    for slug in slugs:
-        placeable(slug)
-    return known
-
-
-def _least_unscheduled(call: _Call, hours_per_week: int) -> int:
-    """No plan at these hours or fewer leaves fewer hours unscheduled than this.
-
-    Wanted work that can never be placed stays unscheduled; the rest that cannot
-    start before month a has at most the room of months a to the end beside the pins.
-    """
-    limit = _limit(hours_per_week)
-    placeable = _placeable(call, limit, call.wanted)
-    hours = call.index.hours
-    never = 0
-    hours_from = [0] * (call.months + 2)
-    for slug in call.wanted:
-        if slug in call.pinned:
-            continue
-        if placeable[slug]:
-            hours_from[call.start[slug]] += hours[slug]
-        else:
-            never += hours[slug]
-    least = 0
-    room = 0
-    waiting = 0
-    for month in range(call.months, 0, -1):
-        room += max(0, limit - call.pinned_load[month])
-        waiting += hours_from[month]
-        least = max(least, waiting - room)
-    return never + least
-
-
-def _shares(call: _Call) -> tuple[int, dict[str, list[tuple[int, str]]]]:
-    """Per gap, its actions by the hours each spends per gap it builds, cheapest first.
-
-    The hours are scaled by a common multiple of the divisors so that the shares are
-    exact whole numbers: a rounding error could claim a reachable gap is out of reach.
-    """
-    if call.shares is None:
-        competencies, priority = call.index.competencies, call.priority
-        builds = {s: sum(1 for c in competencies[s] if c in priority) for g in call.gaps for s in call.builders[g]}
-        scale = math.lcm(*builds.values()) if builds else 1
-        hours = call.index.hours
-        call.shares = (
-            scale,
-            {
-                g: sorted((0 if s in call.pinned else hours[s] * scale // builds[s], s) for s in call.builders[g])
-                for g in call.gaps
-            },
-        )
-    return call.shares
-
-
-def _least_uncovered(call: _Call, hours_per_week: int) -> int:
-    """No plan at these hours or fewer leaves fewer gaps uncovered than this.
-
-    A gap is covered by a pin, or by placed hours: at least, for its cheapest
-    placeable action, that action's hours shared among the gaps it builds. The
-    months' room beside the pins pays for the cheapest gaps first; the rest stay open.
-    """
-    limit = _limit(hours_per_week)
-    scale, shares = _shares(call)
-    placeable = _placeable(call, limit, (s for g in call.gaps for s in call.builders[g]))
-    cheapest = sorted(
-        share
-        for share in (next((share for share, s in shares[g] if placeable[s]), None) for g in call.gaps)
-        if share is not None
-    )
-    room = scale * sum(max(0, limit - call.pinned_load[month]) for month in range(1, call.months + 1))
-    coverable = 0
-    for share in cheapest:
-        room -= share
-        if room < 0:
-            break
-        coverable += 1
-    return len(call.gaps) - coverable
-
-
-def _beats_anything_below(call: _Call, p: _Packing) -> bool:
-    unscheduled, uncovered = _score(call, p)
-    below = p.hours_per_week - 1
-    if uncovered and uncovered > _least_uncovered(call, below):
-        return False
-    return not unscheduled or unscheduled <= _least_unscheduled(call, below)
-
-
-def _pack(call: _Call, hours_per_week: int) -> _Packing:
-    """The greedy plan, unless the plan for one hour less, carried over, does better.
-
-    That rule, applied at every hour below down to a greedy plan that provably beats
-    whatever fewer hours could do, makes unscheduled hours and uncovered gaps
-    non-increasing in the hours per week.
-    """
-    below: list[_Packing] = []
-    hours = hours_per_week
-    while True:
-        p = _greedy(call, hours)
-        if hours == MIN_HOURS_PER_WEEK or _beats_anything_below(call, p):
-            break
-        below.append(p)
-        hours -= 1
-    best = p
-    for greedy in reversed(below):
-        carried = _carry(call, best, greedy.hours_per_week)
-        g_unscheduled, g_uncovered = _score(call, greedy)
-        c_unscheduled, c_uncovered = _score(call, carried)
-        best = greedy if g_unscheduled <= c_unscheduled and g_uncovered <= c_uncovered else carried
-    return best
-
-
-# --- Rendering -------------------------------------------------------------------------------
+# --- Rendering -------------------------------------------------------------------------------------
 
 
 def _mid_sentence(name: str) -> str:
@@ -691,147 +826,184 @@ def _mid_sentence(name: str) -> str:
     return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _reason(call: _Call, p: _Packing, slug: str, closes: tuple[str, ...]) -> str:
-    kind, detail = p.origin.get(slug, ("pinned", ""))
-    names = call.index.names
-    actions = call.index.actions
+def _reason(call: _Call, p: _Packing, slug: str, first_ready: int | None) -> str:
+    kind, detail = call.choice.origin.get(slug, ("pinned", ""))
+    index, r = call.index, call.r
     if kind == "pinned":
-        if closes:
-            kind, detail = "gap", closes[0]
-        elif actions[slug].phase == MOVE_PHASE:
-            kind = "move"
-        else:
-            return f"You pinned it to month {p.month_of[slug]}."
-    if kind == "gap":
-        return f"Closes your gap in {_mid_sentence(names.get(detail, detail))}."
+        return f"You pinned it to month {p.placed[slug].start}."
+    if kind == "before":
+        return f"Needed before “{call.titles[detail]}”."
     if kind == "move":
-        return "A step towards making the move."
-    return f"Needed before “{actions[detail].title}”."
+        return (
+            f"A step towards making the move: your projected readiness reaches {READY_AT:g} % by month {first_ready}."
+        )
+    shown = dict(index.builds[slug])[detail]
+    name = _mid_sentence(call.index.names.get(detail, detail))
+    level = f"{LEVEL_NAMES[shown].lower()} ({shown})"
+    if shown >= r.required[detail]:
+        text = f"Closes your gap in {name}: it shows {level}, the level the role asks for."
+    else:
+        text = f"Builds {name} to {level} of the {r.required[detail]} the role asks for."
+    if kind == "anchor":
+        text += f" The {r.name} article names it as the way in."
+    return text
 
 
-def _why(call: _Call, p: _Packing, slug: str) -> str:
-    action = call.index.actions[slug]
-    hpw = p.hours_per_week
-    for q in action.requires:
-        if q not in call.done and q not in p.month_of:
-            return f"Needs “{call.index.actions[q].title}” first, which did not fit."
-    if not _fits(action.hours, hpw):
-        return f"Takes {action.hours} h; a month has {_number(monthly_capacity(hpw))} h at {hpw} h a week."
-    first = max(call.windows[action.phase][0], _earliest(call, p, slug))
-    last = call.deadline.get(slug, call.months)
-    if first >= last:
-        return f"Month {last} does not have {action.hours} h free at {hpw} h a week."
-    return f"No month from {first} to {last} has {action.hours} h free at {hpw} h a week."
-
-
-def _within_month(call: _Call, slugs: list[str]) -> list[str]:
-    """Pins lead their month, but a prerequisite placed beside its pinned dependant goes before it."""
-    if not call.pinned:
-        return slugs
-    actions = call.index.actions
-    pending = sorted(slugs, key=lambda s: s not in call.pinned)  # stable: keeps placement order
-    out: list[str] = []
-    while pending:
-        for n, slug in enumerate(pending):
-            if not any(q in pending for q in actions[slug].requires):
-                out.append(pending.pop(n))
-                break
-        else:  # pins that contradict their prerequisites: keep the user's order
-            out.extend(pending)
-            break
-    return out
-
-
-def _render(call: _Call, p: _Packing) -> Plan:
-    actions = call.index.actions
+def _render(call: _Call, p: _Packing, projection: list[float]) -> Plan:
+    actions = call.framework.action_by_slug
+    index = call.index
     capacity = monthly_capacity(p.hours_per_week)
-    by_month: list[list[str]] = [[] for _ in range(call.months + 1)]
-    for slug in p.order:
-        by_month[p.month_of[slug]].append(slug)
+    gap_slugs = {g.competency for g in call.gaps}
+    first_ready = _ready_from(projection)
+    position = {slug: n for n, slug in enumerate(p.order)}
+    by_month: list[list[str]] = [[] for _ in range(p.months + 1)]
+    for slug, placed in p.placed.items():
+        for month in range(placed.start, placed.end + 1):
+            by_month[month].append(slug)
     months = []
-    for month in range(1, call.months + 1):
-        items = []
-        for slug in _within_month(call, by_month[month]):
-            action = actions[slug]
-            closes = tuple(c for c in action.competencies if c in call.priority)
-            items.append(
-                {
-                    "action": slug,
-                    "title": action.title,
-                    "competencies": action.competencies,
-                    "hours": action.hours,
-                    "month": month,
-                    "phase": action.phase,
-                    "reason": _reason(call, p, slug, closes),
-                    "closes": closes,
-                    "pinned": slug in call.pinned,
-                }
-            )
-        months.append({"month": month, "hours": p.load[month], "capacity": capacity, "items": items})
+    rendered: dict[str, dict[str, object]] = {}
+    for slug, placed in p.placed.items():
+        action = actions[slug]
+        rendered[slug] = {
+            "action": slug,
+            "title": action.title,
+            "competencies": action.competencies,
+            "month": placed.start,
+            "phase": action.phase,
+            "reason": _reason(call, p, slug, first_ready),
+            "closes": tuple(c for c in action.competencies if c in gap_slugs),
+            "pinned": slug in call.pins,
+            "start": placed.start,
+            "end": placed.end,
+            "total_hours": sum(placed.shares),
+            "monthly_hours": tuple(placed.shares),
+            "shows": action.builds,
+            "anchor": call.choice.origin.get(slug, ("", ""))[0] == "anchor",
+        }
+    for month in range(1, p.months + 1):
+        # Work carried on from earlier months first, then what starts now, in the order it was placed.
+        slugs = sorted(by_month[month], key=lambda s: (p.placed[s].start, position[s]))
+        items = [rendered[s] | {"hours": p.placed[s].shares[month - p.placed[s].start]} for s in slugs]
+        load = sum(p.placed[s].shares[month - p.placed[s].start] for s in slugs)
+        months.append({"month": month, "hours": load, "capacity": capacity, "items": items})
 
     unscheduled: list[dict[str, object]] = [
-        {
-            "action": slug,
-            "title": actions[slug].title,
-            "competencies": actions[slug].competencies,
-            "why": _why(call, p, slug),
-        }
-        for slug in p.failed
+        {"action": slug, "title": actions[slug].title, "competencies": actions[slug].competencies, "why": why}
+        for slug, why in p.failed.items()
     ]
-    for g in call.gaps:
-        if not call.builders[g]:
-            why = (
-                "Every action that builds it is done; re-assess to see the change."
-                if call.index.builders.get(g)
-                else "No action in the library builds it yet."
-            )
-            unscheduled.append({"action": None, "title": call.index.names.get(g, g), "competencies": (g,), "why": why})
-    covered = _covered(call, p)
+    reached = dict(call.levels)
+    for slug in p.placed:
+        for c, shown in index.builds[slug]:
+            reached[c] = max(reached.get(c, 0), shown)
+    covered = tuple(g.competency for g in call.gaps if reached.get(g.competency, 0) >= g.required - _EPSILON)
+    not_covered = tuple(g.competency for g in call.gaps if g.competency not in covered)
+    reported = {c for u in unscheduled for c in u["competencies"]}  # type: ignore[attr-defined]
+    for c in not_covered:
+        if c in reported:
+            continue
+        required = call.r.required[c]
+        builders = [s for s, b in index.builds.items() if dict(b).get(c, 0) >= required]
+        if not builders:
+            why = f"No action in the library shows level {required} yet."
+        elif all(s in call.done for s in builders):
+            why = "Every action that shows the level asked for is done; re-assess to see the change."
+        elif not any(s in call.r.allowed for s in builders):
+            why = "Only hands-on prompt or code work shows it, which this role's own requirements do not ask for."
+        else:
+            why = "The work that shows it did not fit in this plan."
+        unscheduled.append({"action": None, "title": index.names.get(c, c), "competencies": (c,), "why": why})
     # One validation of the whole tree: far cheaper than building each model on its own.
     return Plan.model_validate(
         {
+            "role": call.role,
+            "readiness": call.readiness,
             "hours_per_week": p.hours_per_week,
-            "months_total": call.months,
+            "months_total": p.months,
             "capacity": capacity,
             "months": months,
             "unscheduled": unscheduled,
-            "covered": tuple(g for g in call.gaps if g in covered),
-            "not_covered": tuple(g for g in call.gaps if g not in covered),
+            "covered": covered,
+            "not_covered": not_covered,
+            "projection": [{"month": m, "readiness": projection[m]} for m in range(1, p.months + 1)],
+            "reach": _reach(call, p, projection),
         }
     )
 
 
-# --- The interface ---------------------------------------------------------------------------
+# --- The interface ---------------------------------------------------------------------------------
 
 
 def plan(
     framework: Framework,
     *,
-    gaps: Sequence[GapLike],
-    readiness: float,
+    role: str,
+    levels: Mapping[str, float],
     hours_per_week: int,
     months: int,
     done: frozenset[str] = frozenset(),
     pinned: Mapping[str, int] | None = None,
 ) -> Plan:
-    """A month-by-month plan that closes ``gaps`` within ``months`` at ``hours_per_week``.
+    """A month-by-month plan from ``levels`` towards ``role`` within ``months`` at ``hours_per_week``.
 
-    ``done`` actions are left out (and count as met prerequisites); ``pinned``
-    maps an action to the month the engineer put it in, which the plan keeps
-    even over capacity. A pin on a done action is ignored. Raises
-    PlanningError for hours or months out of range, an unknown action, or a
-    pin outside the horizon.
+    ``levels`` maps competency slug to level 0-4 (left out: 0), as a scoring result holds them.
+    ``done`` actions are left out (and count as met prerequisites); ``pinned`` maps an action to
+    the month the engineer put it in, which the plan keeps even over capacity. A pin on a done
+    action is ignored. Raises PlanningError for an unknown role or level, hours or months out of
+    range, an unknown action, or a pin outside the horizon.
     """
-    call = _prepare(framework, gaps, readiness, hours_per_week, months, frozenset(done), pinned)
-    return _render(call, _pack(call, hours_per_week))
+    if not _whole(hours_per_week) or not MIN_HOURS_PER_WEEK <= hours_per_week <= MAX_HOURS_PER_WEEK:
+        raise PlanningError(
+            f"hours_per_week must be a whole number from {MIN_HOURS_PER_WEEK} to {MAX_HOURS_PER_WEEK},"
+            f" got {hours_per_week!r}"
+        )
+    if not _whole(months) or not MIN_MONTHS <= months <= MAX_MONTHS:
+        raise PlanningError(f"months must be a whole number from {MIN_MONTHS} to {MAX_MONTHS}, got {months!r}")
+    index, roles = _index(framework)
+    if role not in roles:
+        raise PlanningError(f"unknown role: {role!r}")
+    try:
+        readiness, gaps = scoring.role_readiness(framework, role, levels)
+    except scoring.ScoringError as exc:
+        raise PlanningError(str(exc)) from exc
+    done = frozenset(done)
+    for slug in sorted(done):
+        if slug not in index.hours:
+            raise PlanningError(f"unknown action in done: {slug!r}")
+    pins: dict[str, int] = {}
+    for slug, month in sorted((pinned or {}).items()):
+        if slug not in index.hours:
+            raise PlanningError(f"unknown pinned action: {slug!r}")
+        if not _whole(month) or not 1 <= month <= months:
+            raise PlanningError(f"action {slug!r} is pinned to month {month!r}, outside 1 to {months}")
+        # Done work stays done; a pin on it has nothing left to place.
+        if slug not in done:
+            pins[slug] = month
+    r = roles[role]
+    level = {g.competency: float(g.current) for g in gaps if g.gap > _EPSILON}
+    level_now = dict(level)
+    order = sorted(pins, key=lambda s: (pins[s], s))
+    choice = _choose(index, r, level, done, order)
+    call = _Call(
+        framework=framework,
+        index=index,
+        role=role,
+        r=r,
+        levels={c.slug: float(levels.get(c.slug, 0)) for c in framework.competencies},
+        readiness=readiness,
+        gaps=tuple(g for g in gaps if g.gap > _EPSILON),
+        done=done,
+        pins=pins,
+        choice=choice,
+        titles={a.slug: a.title for a in framework.actions},
+        gap_level=dict(level_now),
+        memo={},
+    )
+    p = _best(call, hours_per_week, months)
+    return _render(call, p, _projection(call, p))
 
 
 def plan_json(p: Plan) -> dict:
-    """The plan as the JSON that ``preview_plan`` prints (``months`` and ``unscheduled``, plus context)."""
+    """The plan as the JSON that ``preview_plan`` prints (``months``, ``projection``, ``unscheduled``, ...)."""
     return {
         "hours_per_week": p.hours_per_week,
         "months_total": p.months_total,
@@ -847,9 +1019,14 @@ def plan_json(p: Plan) -> dict:
                         "title": item.title,
                         "competencies": list(item.competencies),
                         "hours": item.hours,
+                        "start": item.start,
+                        "end": item.end,
+                        "total_hours": item.total_hours,
+                        "shows": dict(item.shows),
                         "phase": item.phase,
                         "reason": item.reason,
                         "closes": list(item.closes),
+                        "anchor": item.anchor,
                         "pinned": item.pinned,
                     }
                     for item in m.items
@@ -857,6 +1034,8 @@ def plan_json(p: Plan) -> dict:
             }
             for m in p.months
         ],
+        "projection": [{"month": point.month, "readiness": point.readiness} for point in p.projection],
+        "reach": p.reach.model_dump(),
         "unscheduled": [
             {"action": u.action, "title": u.title, "competencies": list(u.competencies), "why": u.why}
             for u in p.unscheduled

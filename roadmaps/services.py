@@ -44,7 +44,6 @@ def _plan_for(assessment: Assessment, hours_per_week: int, months: int, roadmap:
     """The planner's plan for these results; a re-plan keeps what is done, doing, skipped or pinned."""
     framework = content.get_framework()
     result = _result(assessment)
-    readiness, gaps = scoring.role_readiness(framework, result.role, result.levels)
     done: set[str] = set()
     pinned: dict[str, int] = {}
     if roadmap is not None:
@@ -60,8 +59,8 @@ def _plan_for(assessment: Assessment, hours_per_week: int, months: int, roadmap:
     try:
         return planning.plan(
             framework,
-            gaps=gaps,
-            readiness=readiness,
+            role=result.role,
+            levels=result.levels,
             hours_per_week=hours_per_week,
             months=months,
             done=frozenset(done),
@@ -124,7 +123,9 @@ def roadmap_create(*, owner: User, assessment: Assessment, hours_per_week: int, 
     RoadmapItem.objects.bulk_create(
         RoadmapItem(roadmap=roadmap, position=position, **_item_from(planned, roadmap.start_month, actions))
         for month in plan.months
+        # An action that spans months is one item, in its first month.
         for position, planned in enumerate(month.items)
+        if planned.start == month.month
     )
     return roadmap
 
@@ -148,9 +149,9 @@ class Replan:
 def roadmap_replan_preview(*, roadmap: Roadmap, assessment: Assessment, hours_per_week: int, months: int) -> Replan:
     plan = _plan_for(assessment, hours_per_week, months, roadmap)
     start = _this_month()
-    wanted = {item.action: add_months(start, item.month - 1) for month in plan.months for item in month.items}
+    wanted = {item.action: add_months(start, item.month - 1) for item in plan.items()}
     existing = {item.action_slug: item for item in roadmap.items.all()}
-    add = [item for month in plan.months for item in month.items if item.action not in existing]
+    add = [item for item in plan.items() if item.action not in existing]
     remove, move, keep = [], [], []
     for slug, item in existing.items():
         held = item.pinned or item.status == RoadmapItem.Status.DOING
@@ -182,7 +183,12 @@ def roadmap_replan(
         item.month = month
         item.save(update_fields=["month", "updated_at"])
     actions = Action.objects.in_bulk(field_name="slug")
-    positions = {item.action: position for m in replan.plan.months for position, item in enumerate(m.items)}
+    positions = {
+        item.action: position
+        for m in replan.plan.months
+        for position, item in enumerate(m.items)
+        if item.start == m.month
+    }
     RoadmapItem.objects.bulk_create(
         RoadmapItem(roadmap=locked, position=positions[p.action], **_item_from(p, replan.start_month, actions))
         for p in replan.add

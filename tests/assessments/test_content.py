@@ -81,6 +81,66 @@ def test_action_library_covers_every_competency_at_least_twice(framework):
     assert {a.phase for a in framework.actions} == set(content.PHASES)
 
 
+def test_every_action_states_the_levels_it_shows_and_its_duration():
+    # Read raw, so that a default filled in by the schema cannot hide a missing field.
+    raw = yaml.safe_load((content.FRAMEWORK_DIR / "actions.yaml").read_text(encoding="utf-8"))
+    for entry in raw:
+        assert "builds" in entry, entry["slug"]
+        assert "competencies" not in entry, entry["slug"]
+        assert isinstance(entry.get("weeks"), int), entry["slug"]
+
+
+def test_every_level_a_role_asks_for_is_shown_by_an_action_the_role_may_plan(framework):
+    for role in framework.roles:
+        for slug, requirement in role.requirements.items():
+            shown = [
+                a.slug
+                for a in framework.actions
+                if a.builds.get(slug, 0) >= requirement.level and (not a.hands_on or _asks_for(role, a))
+            ]
+            # Level 1 (aware) can be left to reading; levels 2 and up need work the plan can hold.
+            assert shown or requirement.level <= 1, f"{role.slug}: nothing shows {slug} at {requirement.level}"
+
+
+def _asks_for(role: content.Role, action: content.Action) -> bool:
+    if role.slug in action.anchor_for:
+        return True
+    return any(role.requirements[c].level >= 3 and role.requirements[c].weight >= 2 for c in action.builds)
+
+
+def test_every_role_has_anchor_actions_from_its_own_article(framework):
+    for role in framework.roles:
+        anchors = [a for a in framework.actions if role.slug in a.anchor_for]
+        assert len(anchors) >= 3, role.slug
+        assert any(c.source == role.slug for a in anchors for c in a.sources), role.slug
+
+
+def test_the_steps_that_make_the_move_wait_for_readiness(framework):
+    gated = {a.slug for a in framework.actions if a.once_ready}
+    assert gated == {"internal-transfer-conversation", "target-external-companies"}
+
+
+def test_loose_tags_are_gone(framework):
+    # None of these involves talking to users, which is the whole of user research.
+    for slug in ("competitive-analysis", "write-a-mini-prd", "prototype-before-asking-engineering"):
+        assert "user-research" not in framework.action_by_slug[slug].builds, slug
+    assert "software-architecture" not in framework.action_by_slug["audit-ai-generated-changes"].builds
+
+
+def test_builds_and_competencies_agree():
+    citation = {"source": "ai-lead", "quote": "a short quote for a test"}
+    base = {"slug": "a", "title": "A", "description": "d", "hours": 1, "phase": "build-proof"}
+    base |= {"done_when": "d", "sources": [citation]}
+    action = content.Action.model_validate(base | {"builds": {"mentoring": 3, "systems-thinking": 2}})
+    assert action.competencies == ("systems-thinking", "mentoring")
+    assert list(action.builds) == ["systems-thinking", "mentoring"]
+    assert content.Action.model_validate(base | {"competencies": ["mentoring"]}).builds == {"mentoring": 2}
+    with pytest.raises(ValueError, match="exactly the competencies in builds"):
+        content.Action.model_validate(base | {"builds": {"mentoring": 3}, "competencies": ["saying-no"]})
+    for weeks, months in ((1, 1), (4, 1), (5, 2), (8, 2), (12, 3), (13, 3), (14, 4)):
+        assert content.Action.model_validate(base | {"builds": {"mentoring": 2}, "weeks": weeks}).min_months == months
+
+
 def test_prerequisites_never_come_in_a_later_phase(framework):
     order = list(content.PHASES)
     by_slug = framework.action_by_slug
@@ -170,7 +230,7 @@ def test_an_unknown_field_is_refused(broken_copy):
 
 
 def test_an_unknown_competency_in_an_action_is_refused(broken_copy):
-    _edit(broken_copy / "actions.yaml", lambda actions: actions[0].update(competencies=["juggling"]))
+    _edit(broken_copy / "actions.yaml", lambda actions: actions[0].update(builds={"juggling": 2}))
     with pytest.raises(content.FrameworkError, match="unknown competency 'juggling'"):
         content.load_directory(broken_copy)
 

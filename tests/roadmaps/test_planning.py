@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 
 from assessments import content, scoring
-from roadmaps.planning import Plan, PlanningError, Unscheduled, plan, plan_json
+from roadmaps.planning import READY_AT, Plan, PlanningError, Unscheduled, plan, plan_json
 
 SHIPPED = content.get_framework()
-
-# Hand-made frameworks reuse the shipped competencies and roles; only the actions change.
+ROLE = "ai-architect"  # asks for systems thinking 3 (weight 1) and mentoring 3 (weight 3)
 A, B = "systems-thinking", "mentoring"
 CITATION = content.Citation(source="ai-lead", quote="a short quote for a test action")
 
@@ -18,351 +16,260 @@ CITATION = content.Citation(source="ai-lead", quote="a short quote for a test ac
 def action(
     slug: str,
     *,
-    builds: tuple[str, ...] = (A,),
+    builds: dict[str, int] | None = None,
     hours: int = 4,
+    weeks: int = 1,
     phase: str = "start-where-you-are",
     requires: tuple[str, ...] = (),
+    **flags: object,
 ) -> content.Action:
     return content.Action(
         slug=slug,
         title=slug.replace("-", " ").capitalize(),
         description="An action made up for a test.",
-        competencies=builds,
+        builds=builds or {A: 3},
         hours=hours,
+        weeks=weeks,
         phase=phase,
         requires=requires,
         done_when="It is done.",
         sources=(CITATION,),
+        **flags,
     )
 
 
 def framework(*actions: content.Action) -> content.Framework:
+    # Hand-made frameworks reuse the shipped competencies and roles; only the actions change.
     return content.Framework(
         version="1.0.0", competencies=SHIPPED.competencies, roles=SHIPPED.roles, actions=tuple(actions)
     )
 
 
-def gap(competency: str, size: float = 1.0, weight: float = 1.0) -> SimpleNamespace:
-    return SimpleNamespace(competency=competency, gap=size, priority=size * weight)
+def levels(**gaps: float) -> dict[str, float]:
+    """Every competency at 4 but the ones named (underscores for dashes)."""
+    return {c.slug: 4.0 for c in SHIPPED.competencies} | {k.replace("_", "-"): v for k, v in gaps.items()}
 
 
-def month_of(p: Plan) -> dict[str, int]:
-    return {item.action: item.month for m in p.months for item in m.items}
+def where(p: Plan) -> dict[str, tuple[int, int]]:
+    return {item.action: (item.start, item.end) for item in p.items()}
 
 
 def planned(p: Plan) -> list[str]:
-    return [item.action for m in p.months for item in m.items]
+    return [item.action for item in p.items()]
 
 
-def all_gaps(level: float = 0) -> tuple[float, tuple[scoring.Gap, ...]]:
-    return scoring.role_readiness(SHIPPED, "ai-lead", {c.slug: level for c in SHIPPED.competencies})
+def everyone_at(level: float) -> dict[str, float]:
+    return {c.slug: level for c in SHIPPED.competencies}
 
 
-# --- Capacity and the months -----------------------------------------------------------------
+# --- Capacity, spanning and duration -------------------------------------------------------------------
 
 
 def test_capacity_is_hours_per_week_spread_over_the_months_of_a_year():
-    readiness, gaps = all_gaps()
-    p = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=4, months=6)
+    p = plan(SHIPPED, role="ai-lead", levels=everyone_at(0), hours_per_week=4, months=6)
     assert p.capacity == pytest.approx(4 * 52 / 12)
     assert {m.capacity for m in p.months} == {p.capacity}
+    for m in p.months:
+        assert m.hours == sum(item.hours for item in m.items) <= p.capacity
 
 
-def test_no_month_holds_more_hours_than_its_capacity():
-    readiness, gaps = all_gaps()
-    for hours in (1, 3, 4, 10):
-        p = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=hours, months=6)
-        assert max(m.hours for m in p.months) > p.capacity / 2  # the months are really under pressure
-        for m in p.months:
-            assert m.hours == sum(item.hours for item in m.items)
-            assert m.hours <= p.capacity
-
-
-def test_every_month_of_the_horizon_is_listed_even_when_empty():
-    p = plan(SHIPPED, gaps=[], readiness=100, hours_per_week=2, months=9)
-    assert [m.month for m in p.months] == list(range(1, 10))
-    assert p.months_total == 9
-    assert any(not m.items for m in p.months)
-
-
-# --- Prerequisites and phases ------------------------------------------------------------------
-
-
-def test_a_prerequisite_is_pulled_in_and_listed_before_its_dependant():
-    fw = framework(action("read-up", builds=(A,)), action("apply-it", builds=(B,), requires=("read-up",)))
-    p = plan(fw, gaps=[gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert planned(p) == ["read-up", "apply-it"]
-    assert p.months[0].items[0].reason == "Needed before “Apply it”."
-    assert p.months[0].items[1].reason == "Closes your gap in mentoring."
-
-
-def test_a_prerequisite_goes_in_an_earlier_month_when_both_do_not_fit_one():
-    fw = framework(action("read-up", builds=(A,)), action("apply-it", builds=(B,), requires=("read-up",)))
-    p = plan(fw, gaps=[gap(B)], readiness=50, hours_per_week=1, months=3)  # 4.3 h a month
-    assert month_of(p) == {"read-up": 1, "apply-it": 2}
-
-
-def test_actions_go_in_their_phase_window():
-    fw = framework(
-        action("start", builds=(A,), phase="start-where-you-are"),
-        action("proof", builds=(B,), phase="build-proof"),
-        action("formal", builds=("saying-no",), phase="fill-formal-gaps"),
-        action("move", builds=("user-research",), phase="make-the-move"),
-    )
-    gaps = [gap(A), gap(B), gap("saying-no"), gap("user-research")]
-    p = plan(fw, gaps=gaps, readiness=50, hours_per_week=10, months=12)
-    assert month_of(p) == {"start": 1, "proof": 2, "formal": 3, "move": 4}
-
-
-def test_a_phase_that_starts_after_the_horizon_takes_its_last_month():
-    fw = framework(action("move", builds=(A,), phase="make-the-move"))
-    p = plan(fw, gaps=[gap(A)], readiness=50, hours_per_week=4, months=3)
-    assert month_of(p) == {"move": 3}
-
-
-def test_a_full_phase_window_spills_into_later_months():
-    fw = framework(*(action(f"step-{n}", hours=15) for n in range(4)))
-    p = plan(fw, gaps=[gap(A, 4)], readiness=20, hours_per_week=4, months=6)
-    assert sorted(month_of(p).values()) == [1, 2, 3, 4]  # the window is 1-3; one more fits in 4
-
-
-# --- What does not fit ---------------------------------------------------------------------------
-
-
-def test_an_action_longer_than_a_month_is_unscheduled_with_a_plain_why():
+def test_an_action_bigger_than_a_month_spans_months_with_its_hours_split():
     fw = framework(action("big", hours=30))
-    p = plan(fw, gaps=[gap(A)], readiness=50, hours_per_week=4, months=6)
-    assert planned(p) == []
-    assert p.unscheduled == (
-        Unscheduled(action="big", title="Big", competencies=(A,), why="Takes 30 h; a month has 17.3 h at 4 h a week."),
+    p = plan(fw, role=ROLE, levels=levels(systems_thinking=1), hours_per_week=4, months=6)  # 17 h a month
+    [item] = p.items()
+    assert (item.start, item.end, item.total_hours) == (1, 2, 30)
+    assert item.monthly_hours == (15, 15)
+    assert [i.hours for m in p.months for i in m.items] == [15, 15]
+    assert all(i.month == 1 for m in p.months for i in m.items)  # the month an item starts in
+    assert p.unscheduled == ()
+
+
+def test_an_action_that_takes_weeks_spans_that_many_months_however_few_its_hours():
+    fw = framework(action("slow", hours=6, weeks=12))
+    p = plan(fw, role=ROLE, levels=levels(systems_thinking=1), hours_per_week=10, months=6)
+    assert where(p) == {"slow": (1, 3)}
+    assert p.items()[0].monthly_hours == (2, 2, 2)
+
+
+def test_a_dependant_starts_once_its_prerequisite_has_ended():
+    fw = framework(
+        action("run-it", builds={A: 2}, hours=6, weeks=12),
+        action("write-it-up", builds={A: 3}, hours=2, requires=("run-it",)),
     )
-    assert p.covered == ()
+    p = plan(fw, role=ROLE, levels=levels(systems_thinking=1), hours_per_week=10, months=6)
+    assert where(p) == {"run-it": (1, 3), "write-it-up": (3, 3)}
+    assert p.months[2].items[0].action == "run-it"  # the prerequisite is listed first
+
+
+def test_what_cannot_fit_before_the_horizon_ends_is_listed_with_why():
+    fw = framework(action("huge", hours=80))
+    p = plan(fw, role=ROLE, levels=levels(systems_thinking=1), hours_per_week=2, months=3)  # 8 h a month
+    assert planned(p) == []
+    assert p.unscheduled[0] == Unscheduled(
+        action="huge", title="Huge", competencies=(A,), why="Takes 80 h; months 1 to 3 have 24 h free at 2 h a week."
+    )
     assert p.not_covered == (A,)
 
 
-def test_a_dependant_of_an_unscheduled_prerequisite_says_what_it_waits_for():
-    fw = framework(action("big", hours=30), action("follow-up", builds=(B,), requires=("big",)))
-    p = plan(fw, gaps=[gap(B)], readiness=50, hours_per_week=4, months=6)
-    why = {u.action: u.why for u in p.unscheduled}
-    assert why == {
-        "big": "Takes 30 h; a month has 17.3 h at 4 h a week.",
-        "follow-up": "Needs “Big” first, which did not fit.",
-    }
+def test_a_dependant_of_work_that_did_not_fit_says_what_it_waits_for():
+    fw = framework(action("huge", builds={A: 2}, hours=80), action("then", builds={A: 3}, requires=("huge",)))
+    p = plan(fw, role=ROLE, levels=levels(systems_thinking=1), hours_per_week=2, months=3)
+    assert {u.action: u.why for u in p.unscheduled}["then"] == "Needs “Huge” first, which did not fit."
 
 
-def test_an_action_the_months_have_no_room_for_says_which_months():
-    fw = framework(*(action(f"formal-{n}", hours=10, phase="fill-formal-gaps") for n in range(2)))
-    p = plan(fw, gaps=[gap(A, 2)], readiness=20, hours_per_week=3, months=3)  # 13 h, only month 3
-    assert len(planned(p)) == 1
-    assert [u.why for u in p.unscheduled] == ["Month 3 does not have 10 h free at 3 h a week."]
+# --- Choosing: levels, value, anchors ---------------------------------------------------------------------
 
 
-def test_a_too_long_choice_is_backed_by_a_shorter_action_that_covers_the_gaps():
+def test_work_is_chosen_until_it_shows_the_level_the_role_asks_for():
     fw = framework(
-        action("both-at-once", builds=(A, B), hours=20),
-        action("a-alone", builds=(A,), hours=12),
-        action("b-alone", builds=(B,), hours=12),
+        action("practise", builds={B: 2}, hours=2),
+        action("proficient", builds={B: 3}, hours=10, requires=("practise",)),
+        action("more-practice", builds={B: 2}, hours=2),
     )
-    p = plan(fw, gaps=[gap(A), gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert sorted(planned(p)) == ["a-alone", "b-alone"]
-    assert [u.action for u in p.unscheduled] == ["both-at-once"]
-    assert set(p.covered) == {A, B}
+    p = plan(fw, role=ROLE, levels=levels(mentoring=1), hours_per_week=10, months=6)
+    assert planned(p) == ["practise", "proficient"]  # a second level-2 action shows nothing more
+    assert p.covered == (B,)
 
 
-def test_a_gap_no_action_builds_is_reported_as_not_covered():
-    fw = framework(action("a-step", builds=(A,)))
-    p = plan(fw, gaps=[gap(A), gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert p.covered == (A,)
+def test_a_gap_is_not_covered_until_the_planned_work_shows_its_level():
+    fw = framework(action("practise", builds={B: 2}, hours=2))
+    p = plan(fw, role=ROLE, levels=levels(mentoring=1), hours_per_week=10, months=6)
+    assert planned(p) == ["practise"]
     assert p.not_covered == (B,)
-    assert p.unscheduled == (
-        Unscheduled(action=None, title="Mentoring", competencies=(B,), why="No action in the library builds it yet."),
-    )
+    assert [u.why for u in p.unscheduled] == ["No action in the library shows level 3 yet."]
 
 
-# --- Choosing ------------------------------------------------------------------------------------
-
-
-def test_the_biggest_priority_gets_the_room_first():
-    # Both can only go in month 3, which holds one of them.
+def test_the_anchor_from_the_roles_own_article_is_in_the_plan_when_its_gap_matters():
     fw = framework(
-        action("for-a", builds=(A,), hours=17, phase="fill-formal-gaps"),
-        action("for-b", builds=(B,), hours=17, phase="fill-formal-gaps"),
+        action("cheap-memo", builds={B: 3}, hours=2),
+        action("the-articles-advice", builds={B: 3}, hours=20, anchor_for=(ROLE,)),
     )
-    bigger_b = plan(fw, gaps=[gap(A, 1, 2), gap(B, 1, 3)], readiness=50, hours_per_week=4, months=3)
-    bigger_a = plan(fw, gaps=[gap(A, 1, 3), gap(B, 1, 2)], readiness=50, hours_per_week=4, months=3)
-    assert (planned(bigger_b), planned(bigger_a)) == (["for-b"], ["for-a"])
+    p = plan(fw, role=ROLE, levels=levels(mentoring=1), hours_per_week=10, months=6)  # priority 3 x 2 = 6
+    assert planned(p) == ["the-articles-advice"]
+    assert p.items()[0].anchor
+    assert "The AI Architect article names it as the way in." in p.items()[0].reason
+    small = plan(fw, role=ROLE, levels=levels(mentoring=2.5), hours_per_week=10, months=6)  # priority 1.5
+    assert planned(small) == ["cheap-memo"]
 
 
-def test_equal_priorities_are_broken_by_competency_slug():
-    fw = framework(
-        action("for-a", builds=(A,), hours=17, phase="fill-formal-gaps"),
-        action("for-b", builds=(B,), hours=17, phase="fill-formal-gaps"),
-    )
-    p = plan(fw, gaps=[gap(A), gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert planned(p) == ["for-b"]  # "mentoring" sorts before "systems-thinking"
+def test_product_roles_get_no_hands_on_prompt_work_their_requirements_do_not_ask_for():
+    pm = plan(SHIPPED, role="ai-product-manager", levels=everyone_at(0), hours_per_week=20, months=12)
+    hands_on = {a.slug for a in SHIPPED.actions if a.hands_on}
+    assert not set(planned(pm)) & hands_on
+    lead = plan(SHIPPED, role="ai-engineering-lead", levels=everyone_at(0), hours_per_week=20, months=12)
+    assert {"run-an-ai-coding-tool-on-a-real-project", "add-a-governance-gate-to-the-pr-pipeline"} <= set(planned(lead))
 
 
-def test_a_bigger_gap_gets_more_actions():
-    fw = framework(*(action(f"a-{n}", builds=(A,), hours=2) for n in range(4)), action("b-0", builds=(B,), hours=2))
-    p = plan(fw, gaps=[gap(A, 2.5), gap(B, 0.5)], readiness=50, hours_per_week=10, months=6)
-    closing = [item.closes for m in p.months for item in m.items]
-    assert closing.count((A,)) == 3  # ceil(2.5)
-    assert closing.count((B,)) == 1
+def test_an_ai_product_manager_whose_biggest_gap_is_user_research_interviews_users():
+    p = plan(SHIPPED, role="ai-product-manager", levels=everyone_at(1), hours_per_week=5, months=6)
+    assert {"interview-three-users", "talk-to-users-every-week"} <= set(planned(p))
 
 
-def test_one_action_that_builds_two_gaps_is_preferred_to_two_that_build_one_each():
-    fw = framework(
-        action("a-alone", builds=(A,), hours=3),
-        action("b-alone", builds=(B,), hours=3),
-        action("both", builds=(A, B), hours=4),
-    )
-    p = plan(fw, gaps=[gap(A), gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert planned(p) == ["both"]
-    assert p.months[0].items[0].closes == (A, B)
+def test_the_ai_lead_plan_holds_the_llm_mvp_split_over_months():
+    p = plan(SHIPPED, role="ai-lead", levels=everyone_at(1), hours_per_week=5, months=6)
+    [mvp] = [i for i in p.items() if i.action == "automate-a-manual-workflow-with-an-llm"]
+    assert mvp.end > mvp.start
+    assert not any(u.action == "automate-a-manual-workflow-with-an-llm" for u in p.unscheduled)
 
 
 def test_done_actions_are_skipped_and_count_as_met_prerequisites():
-    fw = framework(action("read-up", builds=(A,)), action("apply-it", builds=(B,), requires=("read-up",)))
-    p = plan(fw, gaps=[gap(A), gap(B)], readiness=50, hours_per_week=4, months=3, done=frozenset({"read-up"}))
+    fw = framework(action("read-up", builds={A: 3}), action("apply-it", builds={B: 3}, requires=("read-up",)))
+    p = plan(
+        fw,
+        role=ROLE,
+        levels=levels(systems_thinking=1, mentoring=1),
+        hours_per_week=4,
+        months=3,
+        done=frozenset({"read-up"}),
+    )
     assert planned(p) == ["apply-it"]
     assert p.not_covered == (A,)
-    assert [u.why for u in p.unscheduled] == ["Every action that builds it is done; re-assess to see the change."]
-
-
-def test_a_gap_of_zero_is_not_planned():
-    fw = framework(action("a-step", builds=(A,)), action("b-step", builds=(B,)))
-    p = plan(fw, gaps=[gap(A, 0), gap(B)], readiness=50, hours_per_week=4, months=3)
-    assert planned(p) == ["b-step"]
-    assert (p.covered, p.not_covered) == ((B,), ())
-
-
-def test_reasons_name_the_gap_in_a_sentence():
-    levels = {c.slug: 4 for c in SHIPPED.competencies} | {"ai-operations": 2}
-    _, gaps = scoring.role_readiness(SHIPPED, "ai-lead", levels)
-    p = plan(SHIPPED, gaps=gaps, readiness=50, hours_per_week=4, months=6)
-    reasons = {item.reason for m in p.months for item in m.items}
-    assert "Closes your gap in AI operations." in reasons
-
-
-def test_scoring_gaps_plan_directly():
-    readiness, gaps = all_gaps(1)
-    p = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=6, months=6)
-    assert set(p.covered) | set(p.not_covered) == {g.competency for g in gaps}
-    assert p.covered  # a real plan, not an empty one
-
-
-# --- Pins ------------------------------------------------------------------------------------------
-
-
-def test_a_pinned_action_keeps_its_month_first_even_over_capacity():
-    readiness, gaps = all_gaps()
-    pinned = {"build-an-ai-side-project-with-product-decisions": 2}  # 40 h, at 17.3 h a month
-    p = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=4, months=6, pinned=pinned)
-    first = p.months[1].items[0]
-    assert (first.action, first.pinned) == ("build-an-ai-side-project-with-product-decisions", True)
-    assert p.months[1].hours == 40  # nothing else joins an over-full month
-    assert all(m.hours <= p.capacity for m in p.months if m.month != 2)
-    assert all(not item.pinned for m in p.months for item in m.items if item.action not in pinned)
-
-
-def test_the_prerequisites_of_a_pinned_action_come_no_later_than_its_month():
-    p = plan(SHIPPED, gaps=[], readiness=100, hours_per_week=10, months=6, pinned={"run-evals-automatically": 2})
-    where = month_of(p)
-    assert where["run-evals-automatically"] == 2
-    assert where["define-a-success-signal"] <= where["write-eval-set-for-struggling-feature"] <= 2
-    order = planned(p)
-    assert order.index("write-eval-set-for-struggling-feature") < order.index("run-evals-automatically")
-
-
-def test_a_pin_on_a_done_action_is_ignored():
-    fw = framework(action("a-step", builds=(A,)))
-    p = plan(fw, gaps=[], readiness=100, hours_per_week=4, months=3, done=frozenset({"a-step"}), pinned={"a-step": 2})
-    assert planned(p) == []
-
-
-# --- Ready engineers and the move -------------------------------------------------------------------
-
-
-def test_a_ready_engineer_gets_the_move_before_the_remaining_gap_work():
-    # Month 3 is the only month for both, and holds one of them.
-    fw = framework(
-        action("study", builds=(A,), hours=17, phase="fill-formal-gaps"),
-        action("step-up", builds=(B,), hours=17, phase="make-the-move"),
-    )
-    ready = plan(fw, gaps=[gap(A)], readiness=90, hours_per_week=4, months=3)
-    not_ready = plan(fw, gaps=[gap(A)], readiness=60, hours_per_week=4, months=3)
-    assert planned(ready) == ["step-up"]
-    assert ready.months[2].items[0].reason == "A step towards making the move."
-    assert [(u.action, u.why) for u in ready.unscheduled] == [
-        ("study", "Month 3 does not have 17 h free at 4 h a week.")
+    assert [u.why for u in p.unscheduled] == [
+        "Every action that shows the level asked for is done; re-assess to see the change."
     ]
-    assert planned(not_ready) == ["study"]
-    assert not_ready.unscheduled == ()  # the move is an extra when there is no room
 
 
-def test_a_ready_engineer_gets_one_action_per_remaining_gap():
-    fw = framework(*(action(f"a-{n}", builds=(A,), hours=2) for n in range(3)))
-    ready = plan(fw, gaps=[gap(A, 3)], readiness=88, hours_per_week=10, months=6)
-    not_ready = plan(fw, gaps=[gap(A, 3)], readiness=60, hours_per_week=10, months=6)
-    assert (len(planned(ready)), len(planned(not_ready))) == (1, 3)
+# --- Projection, the move and reach ------------------------------------------------------------------------
 
 
-def test_an_engineer_without_gaps_gets_three_make_the_move_steps_and_nothing_remedial():
-    p = plan(SHIPPED, gaps=[], readiness=40, hours_per_week=6, months=6)
-    items = [item for m in p.months for item in m.items]
-    moves = [item for item in items if item.phase == "make-the-move"]
-    assert len(moves) == 3
-    assert all(item.reason == "A step towards making the move." for item in moves)
-    assert all(item.reason.startswith("Needed before") for item in items if item.phase != "make-the-move")
-    assert p.unscheduled == ()
-    assert (p.covered, p.not_covered) == ((), ())
+def test_the_projection_is_the_scoring_engines_readiness_once_the_work_is_done():
+    fw = framework(action("practise", builds={B: 3}, hours=30))
+    profile = levels(mentoring=1)
+    p = plan(fw, role=ROLE, levels=profile, hours_per_week=4, months=4)
+    expected_after = scoring.role_readiness(SHIPPED, ROLE, profile | {B: 3})[0]
+    assert p.readiness == scoring.role_readiness(SHIPPED, ROLE, profile)[0]
+    assert [x.readiness for x in p.projection] == [p.readiness, expected_after, expected_after, expected_after]
 
 
-def test_gap_work_is_followed_by_up_to_three_move_steps_when_there_is_room():
-    readiness, gaps = all_gaps(2)
-    p = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=10, months=8)
-    assert readiness < 85
-    assert sum(1 for m in p.months for item in m.items if item.phase == "make-the-move") == 3
+def test_applications_wait_until_the_projected_readiness_reaches_the_bar():
+    p = plan(SHIPPED, role="ai-product-lead", levels=everyone_at(1), hours_per_week=5, months=6)
+    before = [p.readiness] + [x.readiness for x in p.projection]
+    moves = [i for i in p.items() if SHIPPED.action_by_slug[i.action].once_ready]
+    assert moves
+    assert all(before[i.start - 1] >= READY_AT for i in moves)
+    assert all(i.reason.startswith("A step towards making the move") for i in moves)
 
 
-def test_more_hours_never_unschedule_gap_work_that_fewer_hours_placed():
-    # With more room the ready engineer's move fits month 3 first and would push the
-    # gap work out; the plan keeps the gap work instead, and the move joins once both fit.
-    fw = framework(
-        action("study", builds=(A,), hours=15, phase="fill-formal-gaps"),
-        action("step-up", builds=(B,), hours=18, phase="make-the-move"),
+def test_a_plan_that_does_not_reach_the_bar_says_so_and_what_would():
+    p = plan(SHIPPED, role="ai-engineering-lead", levels=everyone_at(0), hours_per_week=3, months=6)
+    assert not p.reach.reached
+    assert p.reach.hours_per_week is not None
+    assert p.reach.hours_per_week > 3
+    assert p.reach.work_hours
+    assert all(not SHIPPED.action_by_slug[i.action].once_ready for i in p.items())
+    why = {u.action: u.why for u in p.unscheduled}
+    assert why["target-external-companies"].startswith("Comes once your projected readiness reaches 85 %")
+
+
+# --- Pins ---------------------------------------------------------------------------------------------------
+
+
+def test_a_pinned_action_keeps_its_month_even_over_capacity():
+    pinned = {"build-an-ai-side-project-with-product-decisions": 6}  # 40 h, eight weeks, in the last month
+    p = plan(SHIPPED, role="ai-lead", levels=everyone_at(0), hours_per_week=4, months=6, pinned=pinned)
+    [item] = [i for i in p.items() if i.action in pinned]
+    assert (item.start, item.pinned, item.total_hours) == (6, True, 40)
+    assert all(m.hours <= p.capacity for m in p.months if m.month != 6)
+
+
+def test_the_prerequisites_of_a_pinned_action_end_no_later_than_its_month():
+    p = plan(
+        SHIPPED,
+        role="ai-lead",
+        levels=everyone_at(4),
+        hours_per_week=10,
+        months=6,
+        pinned={"run-evals-automatically": 3},
     )
-    few = plan(fw, gaps=[gap(A)], readiness=90, hours_per_week=4, months=3)
-    more = plan(fw, gaps=[gap(A)], readiness=90, hours_per_week=5, months=3)
-    plenty = plan(fw, gaps=[gap(A)], readiness=90, hours_per_week=8, months=3)
-    assert planned(few) == planned(more) == ["study"]
-    assert more.unscheduled == ()
-    assert sorted(planned(plenty)) == ["step-up", "study"]
+    at = where(p)
+    assert at["run-evals-automatically"][0] == 3
+    assert at["define-a-success-signal"][1] <= at["write-eval-set-for-struggling-feature"][0]
+    assert at["write-eval-set-for-struggling-feature"][1] <= 3
 
 
-# --- Determinism and output --------------------------------------------------------------------------
+# --- Determinism and output ------------------------------------------------------------------------------------
 
 
 def test_the_same_input_gives_the_same_plan():
-    readiness, gaps = all_gaps(1)
-    first = plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=5, months=4)
-    again = plan(SHIPPED, gaps=list(reversed(gaps)), readiness=readiness, hours_per_week=5, months=4)
+    first = plan(SHIPPED, role="ai-lead", levels=everyone_at(1), hours_per_week=5, months=4)
+    again = plan(SHIPPED, role="ai-lead", levels=dict(reversed(everyone_at(1).items())), hours_per_week=5, months=4)
     assert first == again
 
 
 def test_plan_json_has_the_shape_preview_plan_prints():
-    readiness, gaps = all_gaps()
-    data = json.loads(json.dumps(plan_json(plan(SHIPPED, gaps=gaps, readiness=readiness, hours_per_week=3, months=3))))
+    p = plan(SHIPPED, role="ai-lead", levels=everyone_at(0), hours_per_week=3, months=3)
+    data = json.loads(json.dumps(plan_json(p)))
     assert [m["month"] for m in data["months"]] == [1, 2, 3]
     item = data["months"][0]["items"][0]
-    assert {"action", "title", "competencies", "hours"} <= item.keys()
-    assert isinstance(item["competencies"], list)
+    assert {"action", "title", "competencies", "hours", "start", "end", "total_hours"} <= item.keys()
     assert data["months"][0]["hours"] == sum(i["hours"] for i in data["months"][0]["items"])
+    assert [x["month"] for x in data["projection"]] == [1, 2, 3]
     assert data["unscheduled"]
     assert {"action", "title", "competencies", "why"} <= data["unscheduled"][0].keys()
+    assert {"target", "reached", "hours_per_week", "months"} <= data["reach"].keys()
 
 
-# --- Bad input -----------------------------------------------------------------------------------------
+# --- Bad input ---------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -373,6 +280,8 @@ def test_plan_json_has_the_shape_preview_plan_prints():
         ({"hours_per_week": True}, "hours_per_week must be a whole number from 1 to 40, got True"),
         ({"months": 2}, "months must be a whole number from 3 to 12, got 2"),
         ({"months": 13}, "months must be a whole number from 3 to 12, got 13"),
+        ({"role": "ai-wizard"}, "unknown role: 'ai-wizard'"),
+        ({"levels": {"juggling": 2}}, "unknown competency 'juggling'"),
         ({"done": frozenset({"no-such-action"})}, "unknown action in done: 'no-such-action'"),
         ({"pinned": {"no-such-action": 1}}, "unknown pinned action: 'no-such-action'"),
         ({"pinned": {"interview-three-users": 0}}, "'interview-three-users' is pinned to month 0, outside 1 to 6"),
@@ -380,7 +289,7 @@ def test_plan_json_has_the_shape_preview_plan_prints():
     ],
 )
 def test_out_of_range_input_is_refused_with_a_message_that_says_which(arguments, message):
-    kwargs = {"gaps": [], "readiness": 50.0, "hours_per_week": 4, "months": 6} | arguments
+    kwargs = {"role": "ai-lead", "levels": {}, "hours_per_week": 4, "months": 6} | arguments
     with pytest.raises(PlanningError) as caught:
         plan(SHIPPED, **kwargs)
     assert message in str(caught.value)

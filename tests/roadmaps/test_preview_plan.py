@@ -180,10 +180,16 @@ def test_prints_the_roadmap_from_the_same_planner_the_pages_use(tmp_path):
     framework = content.get_framework()
     result = score(framework, Answers(ratings={"systems-thinking": 2, "mentoring": 1}), "ai-architect")
     expected = planning.plan_json(
-        planning.plan(framework, gaps=result.gaps, readiness=result.readiness, hours_per_week=3, months=4)
+        planning.plan(framework, role=result.role, levels=result.levels, hours_per_week=3, months=4)
     )
     assert printed["months"] == expected["months"]
     assert printed["unscheduled"] == expected["unscheduled"]
+    assert printed["projection"] == expected["projection"]
+    assert len(printed["projection"]) == 4
+    for month in printed["months"]:
+        for item in month["items"]:
+            assert item["start"] <= month["month"] <= item["end"]
+            assert {"action", "title", "competencies", "hours", "total_hours"} <= item.keys()
     assert [m["month"] for m in printed["months"]] == [1, 2, 3, 4]
     capacity = 3 * 52 / 12
     assert all(m["hours"] <= capacity for m in printed["months"])

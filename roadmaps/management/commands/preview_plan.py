@@ -151,7 +151,7 @@ def preview(
         raise PreviewError(str(exc)) from exc
     payload = result_json(result)
     plan = planning.plan(
-        framework, gaps=result.gaps, readiness=result.readiness, hours_per_week=hours_per_week, months=months
+        framework, role=result.role, levels=result.levels, hours_per_week=hours_per_week, months=months
     )
     payload.update(planning.plan_json(plan))
     return payload
