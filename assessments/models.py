@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import JSONField, Value
 
 # The framework tables are a copy of the YAML files in framework/, written only
 # by the load_framework command. They exist so that answers and roadmap items
@@ -97,11 +98,12 @@ class Action(models.Model):
     competencies = models.ManyToManyField(Competency, related_name="actions")
     hours = models.PositiveSmallIntegerField()
     # The planner's view of the action, copied from the framework file (see content.Action).
-    builds = models.JSONField(default=dict, blank=True)
-    weeks = models.PositiveSmallIntegerField(default=1)
-    anchor_for = models.JSONField(default=list, blank=True)
-    once_ready = models.BooleanField(default=False)
-    hands_on = models.BooleanField(default=False)
+    # Database defaults too, so adding the columns to a table in use needs no rewrite and no lock.
+    builds = models.JSONField(default=dict, db_default=Value({}, JSONField()), blank=True)
+    weeks = models.PositiveSmallIntegerField(default=1, db_default=1)
+    anchor_for = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)
+    once_ready = models.BooleanField(default=False, db_default=False)
+    hands_on = models.BooleanField(default=False, db_default=False)
     phase = models.CharField(max_length=40)
     requires = models.ManyToManyField("self", symmetrical=False, related_name="required_by", blank=True)
     done_when = models.TextField()

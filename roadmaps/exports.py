@@ -17,8 +17,10 @@ class ExportedItem(Frozen):
     competencies: tuple[str, ...]
     hours: int
     phase: str
-    month: int
+    month: int  # the month it starts in
     month_start: datetime.date
+    end: int  # the last month it runs in: equal to month for a one-month action
+    monthly_hours: tuple[int, ...]  # its hours in each month from month to end
     status: str
     pinned: bool
     done_on: datetime.date | None
@@ -58,6 +60,8 @@ def roadmap_export(roadmap: Roadmap, *, include_private: bool) -> RoadmapExport:
                 phase=item.phase,
                 month=roadmap.month_number(item.month),
                 month_start=item.month,
+                end=roadmap.month_number(item.last_month),
+                monthly_hours=tuple(item.hours_in(add_months(item.month, n)) for n in range(item.span)),
                 status=item.status,
                 pinned=item.pinned,
                 done_on=item.done_on,
@@ -94,9 +98,11 @@ def roadmap_ics(roadmap: Roadmap, host: str) -> str:
     for month in view.months:
         if not month.items:
             continue
-        todo = [i for i in month.items if i.status != RoadmapItem.Status.SKIPPED]
+        todo = [r for r in month.rows if r.item.status != RoadmapItem.Status.SKIPPED]
         summary = f"Roadmap month {month.number}: {len(todo)} action{'s' if len(todo) != 1 else ''}, {month.hours} h"
-        description = "\n".join(f"[{'x' if i.status == 'done' else ' '}] {i.title} ({i.hours} h)" for i in todo)
+        description = "\n".join(
+            f"[{'x' if r.item.status == 'done' else ' '}] {r.item.title} ({r.hours} h)" for r in todo
+        )
         lines += [
             "BEGIN:VEVENT",
             f"UID:roadmap-{roadmap.pk}-month-{month.number}@{host.split(':')[0]}",

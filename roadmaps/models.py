@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.db.models import JSONField, Value
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -72,9 +73,18 @@ class RoadmapItem(models.Model):
     closes = models.JSONField(default=list, blank=True)
     reason = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
-    hours = models.PositiveSmallIntegerField()
+    hours = models.PositiveSmallIntegerField(help_text="Hours in all, over every month it runs in.")
     phase = models.CharField(max_length=40)
-    month = models.DateField(help_text="First day of the month it is planned for.")
+    month = models.DateField(help_text="First day of the month it starts in.")
+    # An action longer than a month, or bigger than a month's hours, runs over consecutive months: one
+    # item, one status, from ``month`` to ``end_month``, with its hours split as ``monthly_hours`` says.
+    # Empty on rows made before spans (a migration fills them); read them through the properties below.
+    end_month = models.DateField(null=True, blank=True, help_text="First day of the last month it runs in.")
+    monthly_hours = models.JSONField(default=list, db_default=Value([], JSONField()), blank=True)
+    # The level of each competency that doing it shows, frozen like the text: the roadmap's projection.
+    shows = models.JSONField(default=dict, db_default=Value({}, JSONField()), blank=True)
+    # One of the actions the target role's own article names as the way in.
+    anchor = models.BooleanField(default=False, db_default=False)
     position = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TODO)
     pinned = models.BooleanField(default=False)
@@ -93,6 +103,33 @@ class RoadmapItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.TODO, self.Status.DOING)
+
+    @property
+    def last_month(self) -> datetime.date:
+        return self.end_month or self.month
+
+    @property
+    def span(self) -> int:
+        """How many months it runs in: 1 for most actions."""
+        return months_between(self.month, self.last_month) + 1
+
+    @property
+    def spans(self) -> bool:
+        return self.span > 1
+
+    def hours_in(self, month: datetime.date) -> int:
+        """Its share of the hours in ``month`` (0 outside its span)."""
+        index = months_between(self.month, month)
+        if not 0 <= index < self.span:
+            return 0
+        if len(self.monthly_hours) == self.span:
+            return int(self.monthly_hours[index])
+        # No split stored: the hours spread evenly, the first months taking what does not divide.
+        share, extra = divmod(self.hours, self.span)
+        return share + (1 if index < extra else 0)
+
+    def runs_in(self, month: datetime.date) -> bool:
+        return self.month <= month <= self.last_month
 
 
 class EvidenceLink(models.Model):

@@ -31,7 +31,7 @@ How a plan is made:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assessments import scoring
@@ -1043,3 +1043,37 @@ def plan_json(p: Plan) -> dict:
         "covered": list(p.covered),
         "not_covered": list(p.not_covered),
     }
+
+
+def project(
+    framework: Framework,
+    *,
+    role: str,
+    levels: Mapping[str, float],
+    finishing: Sequence[tuple[int, Mapping[str, int]]],
+    months: int,
+) -> tuple[ProjectionPoint, ...]:
+    """Readiness at the end of each month 1..``months`` if the work is done as scheduled.
+
+    ``finishing`` holds, for each piece of work, the month it ends in (1-based; 0 or less for work that
+    ended before month 1) and the level of each competency doing it shows. The same rule as the
+    planner's own projection: a competency rises to the level shown, never down. For a roadmap in
+    progress, whose items may have been moved by hand since it was planned.
+    """
+    ending: dict[int, list[Mapping[str, int]]] = {}
+    for month, shows in finishing:
+        ending.setdefault(max(1, month), []).append(shows)
+    current = dict(levels)
+    readiness, _ = scoring.role_readiness(framework, role, current)
+    points = []
+    for month in range(1, months + 1):
+        raised = False
+        for shows in ending.get(month, ()):
+            for competency, shown in shows.items():
+                if shown > current.get(competency, 0):
+                    current[competency] = shown
+                    raised = True
+        if raised:
+            readiness, _ = scoring.role_readiness(framework, role, current)
+        points.append(ProjectionPoint(month=month, readiness=readiness))
+    return tuple(points)

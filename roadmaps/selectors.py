@@ -8,7 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, month_start
+from assessments import content, scoring
+from assessments.results import role_view
+from roadmaps import charts, planning
+from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start
 
 
 class _Progress:
@@ -33,17 +36,42 @@ class _Progress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+@dataclass(frozen=True)
+class Continuing:
+    """An item that started in an earlier month and runs on into this one."""
+
+    item: RoadmapItem
+    index: int  # 1-based: the month of its span this is
+    hours: int  # its share of the hours in this month
+
+
 @dataclass
 class MonthView(_Progress):
     number: int
     date: datetime.date
-    items: list[RoadmapItem] = field(default_factory=list)
+    starting: list[RoadmapItem] = field(default_factory=list)  # drawn in full here
+    continuing: list[Continuing] = field(default_factory=list)  # drawn as a line pointing to their card
     is_current: bool = False
     is_past: bool = False
 
     @property
+    def items(self) -> list[RoadmapItem]:  # type: ignore[override]
+        """Every item running in the month, for its progress: a spanning item counts in each of its months."""
+        return self.starting + [c.item for c in self.continuing]
+
+    @property
+    def rows(self) -> list[Continuing]:
+        """Every item running in the month with its share of the hours here, those starting first."""
+        return [Continuing(i, 1, i.hours_in(self.date)) for i in self.starting] + self.continuing
+
+    @property
     def hours(self) -> int:
-        return sum(i.hours for i in self.counted)
+        """The month's share of the hours of the items that count."""
+        return sum(i.hours_in(self.date) for i in self.counted)
+
+    @property
+    def hours_done(self) -> int:
+        return sum(i.hours_in(self.date) for i in self.counted if i.status == RoadmapItem.Status.DONE)
 
 
 @dataclass
@@ -64,6 +92,58 @@ class RoadmapView(_Progress):
         return sum(i.hours for i in self.counted)
 
     @functools.cached_property
+    def projection(self) -> tuple[planning.ProjectionPoint, ...]:
+        """Readiness for the roadmap's role at the end of each month, if the items are done as they stand.
+
+        From the assessment it was planned from (its stored result) and the level each item shows;
+        skipped items buy nothing. Empty when that assessment is gone or its role left the framework.
+        """
+        roadmap = self.roadmap
+        framework = content.get_framework()
+        assessment = roadmap.assessment
+        if assessment is None or not assessment.result or roadmap.role.slug not in framework.role_by_slug:
+            return ()
+        result = scoring.Result.model_validate(assessment.result)
+        actions = framework.action_by_slug
+        finishing = [
+            # Items planned before the level shown was stored take it from the framework.
+            (
+                roadmap.month_number(item.last_month),
+                item.shows or dict(getattr(actions.get(item.action_slug), "builds", {})),
+            )
+            for item in self.counted
+        ]
+        return planning.project(
+            framework, role=roadmap.role.slug, levels=result.levels, finishing=finishing, months=roadmap.months
+        )
+
+    @functools.cached_property
+    def projection_chart(self) -> charts.ProjectionChart | None:
+        return charts.projection_chart(self.projection)
+
+    @property
+    def readiness_now(self) -> float:
+        """Readiness for the roadmap's role in the assessment it was planned from."""
+        assessment = self.roadmap.assessment
+        if assessment is None or not assessment.result:
+            return 0.0
+        result = scoring.Result.model_validate(assessment.result)
+        return role_view(content.get_framework(), result, self.roadmap.role.slug).readiness
+
+    @property
+    def readiness_planned(self) -> float:
+        return self.projection[-1].readiness if self.projection else self.readiness_now
+
+    @property
+    def ready_month(self) -> int | None:
+        """The first month whose projected readiness reaches the bar a move needs."""
+        return next((p.month for p in self.projection if p.readiness >= planning.READY_AT), None)
+
+    @property
+    def ready_at(self) -> float:
+        return planning.READY_AT
+
+    @functools.cached_property
     def month_choices(self) -> list[tuple[int, datetime.date, str]]:
         """The months an item can move to, labelled once per page rather than once per item."""
         return [
@@ -74,6 +154,10 @@ class RoadmapView(_Progress):
 
     def month_of(self, item: RoadmapItem) -> MonthView | None:
         return next((m for m in self.months if m.date == item.month), None)
+
+    def months_of(self, item: RoadmapItem) -> list[MonthView]:
+        """Every month the item runs in, for redrawing their progress after a change."""
+        return [m for m in self.months if item.runs_in(m.date)]
 
 
 def roadmap_items(roadmap: Roadmap) -> list[RoadmapItem]:
@@ -86,7 +170,7 @@ def roadmap_view(roadmap: Roadmap, today: datetime.date | None = None) -> Roadma
     """The roadmap grouped by month, with this month's focus and what is overdue: two queries."""
     this_month = month_start(today or timezone.localdate())
     items = roadmap_items(roadmap)
-    last = max([roadmap.months] + [roadmap.month_number(i.month) for i in items])
+    last = max([roadmap.months] + [roadmap.month_number(i.last_month) for i in items])
     months = [
         MonthView(
             number=n,
@@ -100,9 +184,13 @@ def roadmap_view(roadmap: Roadmap, today: datetime.date | None = None) -> Roadma
     earlier = []
     for item in items:
         if item.month in by_date:
-            by_date[item.month].items.append(item)
+            by_date[item.month].starting.append(item)
         else:
             earlier.append(item)
-    focus = [i for i in items if i.month == this_month and i.is_open]
-    overdue = [i for i in items if i.month < this_month and i.is_open]
+        for index in range(2, item.span + 1):
+            date = add_months(item.month, index - 1)
+            if date in by_date:
+                by_date[date].continuing.append(Continuing(item, index, item.hours_in(date)))
+    focus = [i for i in items if i.runs_in(this_month) and i.is_open]
+    overdue = [i for i in items if i.last_month < this_month and i.is_open]
     return RoadmapView(roadmap=roadmap, months=months, earlier=earlier, focus=focus, overdue=overdue, items=items)

@@ -86,9 +86,13 @@ def _item_from(planned: planning.PlannedItem, start: datetime.date, actions: dic
         "closes": list(planned.closes),
         "reason": planned.reason,
         "sources": [c.model_dump() for c in action.sources],
-        "hours": action.hours,
+        "hours": planned.total_hours,
         "phase": action.phase,
-        "month": add_months(start, planned.month - 1),
+        "month": add_months(start, planned.start - 1),
+        "end_month": add_months(start, planned.end - 1),
+        "monthly_hours": list(planned.monthly_hours),
+        "shows": dict(planned.shows),
+        "anchor": planned.anchor,
     }
 
 
@@ -138,8 +142,9 @@ class Replan:
     start_month: datetime.date
     add: list[planning.PlannedItem]
     remove: list[RoadmapItem]
-    move: list[tuple[RoadmapItem, datetime.date]]
+    move: list[tuple[RoadmapItem, datetime.date]]  # an open item and the month it will start in
     keep: list[RoadmapItem]
+    planned: dict[str, planning.PlannedItem]  # each planned action, by slug: its months and split
 
     @property
     def changes(self) -> bool:
@@ -149,7 +154,8 @@ class Replan:
 def roadmap_replan_preview(*, roadmap: Roadmap, assessment: Assessment, hours_per_week: int, months: int) -> Replan:
     plan = _plan_for(assessment, hours_per_week, months, roadmap)
     start = _this_month()
-    wanted = {item.action: add_months(start, item.month - 1) for item in plan.items()}
+    planned = {item.action: item for item in plan.items()}
+    wanted = {slug: add_months(start, item.start - 1) for slug, item in planned.items()}
     existing = {item.action_slug: item for item in roadmap.items.all()}
     add = [item for item in plan.items() if item.action not in existing]
     remove, move, keep = [], [], []
@@ -166,7 +172,21 @@ def roadmap_replan_preview(*, roadmap: Roadmap, assessment: Assessment, hours_pe
             move.append((item, wanted[slug]))
         else:
             keep.append(item)
-    return Replan(plan=plan, start_month=start, add=add, remove=remove, move=move, keep=keep)
+    return Replan(plan=plan, start_month=start, add=add, remove=remove, move=move, keep=keep, planned=planned)
+
+
+def _span_from(item: RoadmapItem, planned: planning.PlannedItem, start: datetime.date) -> list[str]:
+    """Give an open item the months and split the plan has for it; the fields that changed."""
+    span = {
+        "month": add_months(start, planned.start - 1),
+        "end_month": add_months(start, planned.end - 1),
+        "monthly_hours": list(planned.monthly_hours),
+        "hours": planned.total_hours,
+    }
+    changed = [name for name, value in span.items() if getattr(item, name) != value]
+    for name in changed:
+        setattr(item, name, span[name])
+    return changed
 
 
 @transaction.atomic
@@ -179,9 +199,11 @@ def roadmap_replan(
         raise StaleRoadmap("Your roadmap changed after this preview was made. Here is a fresh preview to check.")
     replan = roadmap_replan_preview(roadmap=locked, assessment=assessment, hours_per_week=hours_per_week, months=months)
     RoadmapItem.objects.filter(pk__in=[item.pk for item in replan.remove]).delete()
-    for item, month in replan.move:
-        item.month = month
-        item.save(update_fields=["month", "updated_at"])
+    # Moved items move with their whole span; kept open items take the plan's split for the new hours.
+    for item in [item for item, _ in replan.move] + [item for item in replan.keep if item.is_open]:
+        planned = replan.planned.get(item.action_slug)
+        if planned is not None and (changed := _span_from(item, planned, replan.start_month)):
+            item.save(update_fields=[*changed, "updated_at"])
     actions = Action.objects.in_bulk(field_name="slug")
     positions = {
         item.action: position
@@ -198,12 +220,16 @@ def roadmap_replan(
     locked.role = Role.objects.get(slug=result.role)
     locked.hours_per_week = hours_per_week
     locked.months = months
-    # The re-plan counts its months from now; earlier months keep their done items as history,
-    # and open items kept from the past (doing or pinned) come forward into this month.
+    # The re-plan counts its months from now; earlier months keep their done items as history, and
+    # open items kept from the past (doing or pinned) come forward into this month, span and all.
     locked.start_month = replan.start_month
-    RoadmapItem.objects.filter(
+    for item in RoadmapItem.objects.filter(
         roadmap=locked, month__lt=replan.start_month, status__in=[RoadmapItem.Status.TODO, RoadmapItem.Status.DOING]
-    ).update(month=replan.start_month)
+    ):
+        span = item.span
+        item.month = replan.start_month
+        item.end_month = add_months(replan.start_month, span - 1)
+        item.save(update_fields=["month", "end_month", "updated_at"])
     locked.version = F("version") + 1
     locked.full_clean(exclude=["version"])
     locked.save()
@@ -227,12 +253,20 @@ def item_set_status(*, item: RoadmapItem, status: str) -> RoadmapItem:
 
 
 def item_move(*, item: RoadmapItem, roadmap: Roadmap, month_number: int) -> RoadmapItem:
+    """Start the item in another month; an item that spans months moves with its whole span."""
     if not 1 <= month_number <= roadmap.months:
         raise RoadmapError(f"Choose a month from 1 to {roadmap.months}.")
+    span = item.span
+    if month_number + span - 1 > roadmap.months:
+        raise RoadmapError(
+            f"This action runs over {span} months, so the last month it can start in is month "
+            f"{roadmap.months - span + 1} of {roadmap.months}."
+        )
     item.month = roadmap.month_date(month_number)
+    item.end_month = roadmap.month_date(month_number + span - 1)
     # A month chosen by hand is respected by later re-plans.
     item.pinned = True
-    item.save(update_fields=["month", "pinned", "updated_at"])
+    item.save(update_fields=["month", "end_month", "pinned", "updated_at"])
     _bump(item.roadmap_id)
     return item
 

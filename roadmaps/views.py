@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from assessments import content
 from assessments.models import Assessment
 from assessments.selectors import latest_finished_assessment
-from roadmaps import exports, services
+from roadmaps import charts, exports, planning, services
 from roadmaps.comments import attach_threads
 from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap
@@ -43,6 +44,14 @@ def roadmap_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if latest_finished_assessment(request.user) is not None:
         return redirect("roadmaps:new")
     return render(request, "roadmaps/empty.html")
+
+
+def _preview_context(plan: planning.Plan | None) -> dict:
+    """What a plan's preview shows beside its months: the projection chart and the role's name."""
+    if plan is None:
+        return {}
+    role = content.get_framework().role_by_slug.get(plan.role)
+    return {"plan_chart": charts.projection_chart(plan.projection), "role_name": role.name if role else ""}
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +87,7 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "roadmaps/new.html"
     if is_partial(request):
         template += "#preview"
-    context = {"form": form, "plan": plan, "assessment": assessment}
+    context = {"form": form, "plan": plan, "assessment": assessment, **_preview_context(plan)}
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -142,7 +151,8 @@ def _item_response(
         "view": view,
         "roadmap": roadmap,
         "item": item,
-        "month": view.month_of(item) if item else None,
+        # A spanning item counts in each of its months: all of their progress lines are redrawn.
+        "months": view.months_of(item) if item else [],
         "item_pk": item_pk,
         "error": error,
         "can_edit": True,
@@ -258,7 +268,13 @@ def roadmap_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = "roadmaps/replan.html"
     if is_partial(request):
         template += "#preview"
-    context = {"roadmap": roadmap, "form": form, "replan": replan, "assessment": assessment}
+    context = {
+        "roadmap": roadmap,
+        "form": form,
+        "replan": replan,
+        "assessment": assessment,
+        **_preview_context(replan.plan if replan else None),
+    }
     status = 400 if form.errors else (409 if request.method == "POST" else 200)
     return render(request, template, context, status=status)
 

@@ -237,7 +237,7 @@ def person_results(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpR
 @require_GET
 def person_roadmap(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
     access = _get_access_for_follower(request, engineer_pk)
-    roadmap = Roadmap.objects.select_related("owner", "role").filter(owner=access.engineer).first()
+    roadmap = Roadmap.objects.select_related("owner", "role", "assessment").filter(owner=access.engineer).first()
     if roadmap is None:
         return _nothing_yet(request, access, "roadmap")
     view = roadmap_view(roadmap)
