@@ -5,12 +5,17 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from assessments import content, scoring
 from assessments.models import Assessment, Evidence, ManagerRating
+from assessments.selectors import Finished
 from transition.accounts.models import Share
 from transition.lib import charts
 
@@ -459,3 +464,72 @@ def _scenario_review(assessment: Assessment, framework: content.Framework) -> li
     order = {c.slug: i for i, c in enumerate(framework.competencies)}
     review.sort(key=lambda r: (order[r["competency"].slug], r["item"].slug))  # type: ignore[attr-defined]
     return review
+
+
+# --- progress over time -------------------------------------------------------------------------------
+
+HISTORY_SHOWN = 12  # the latest finished assessments the history charts draw
+
+
+@dataclass(frozen=True)
+class HistoryCell:
+    level: float
+    shade: int  # 0..4: the whole level reached
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    competency: content.Competency
+    required: int
+    cells: list[HistoryCell]
+
+
+@dataclass(frozen=True)
+class HistoryColumn:
+    finished: Finished
+    label: str  # the date, short
+    readiness: float
+
+
+@dataclass(frozen=True)
+class HistoryCharts:
+    role: content.Role
+    columns: list[HistoryColumn]
+    line: charts.LineChart
+    rows: list[HistoryRow]
+    first: float
+    last: float
+
+    @property
+    def change(self) -> float:
+        return round(self.last - self.first, 1)
+
+
+def history_charts(finished: list[Finished]) -> HistoryCharts | None:
+    """Readiness and levels across finished assessments (oldest first), all against the latest one's role."""
+    framework = content.get_framework()
+    shown = [f for f in finished if f.role in framework.role_by_slug][-HISTORY_SHOWN:]
+    if not shown:
+        return None
+    role = framework.role_by_slug[shown[-1].role]
+    columns = [
+        HistoryColumn(f, date_format(timezone.localtime(f.finished_at), "j M y"), f.readiness_for(role.slug))
+        for f in shown
+    ]
+    line = charts.line_chart(
+        [c.readiness for c in columns], [c.label for c in columns], width=760, height=240, left=52, inset=36, top=28
+    )
+    rows = [
+        HistoryRow(
+            competency=comp,
+            required=role.requirements[comp.slug].level,
+            cells=[
+                HistoryCell(level := f.levels.get(comp.slug, 0.0), min(content.MAX_LEVEL, max(0, math.floor(level))))
+                for f in shown
+            ],
+        )
+        for comp in framework.competencies
+    ]
+    return HistoryCharts(
+        role=role, columns=columns, line=line, rows=rows, first=columns[0].readiness, last=columns[-1].readiness
+    )

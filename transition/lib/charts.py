@@ -235,13 +235,17 @@ def line_chart(
     right: float = 24,
     top: float = 16,
     bottom: float = 30,
+    inset: float = 0,
 ) -> LineChart:
-    """Values over evenly spaced points in time, left to right; a single value sits in the middle."""
+    """Values over evenly spaced points in time, left to right; a single value sits in the middle.
+    ``inset`` keeps the first and last points that far inside the plot area, clear of the y axis' labels."""
     x0, x1, y0, y1 = left, width - right, top, height - bottom
     n = len(values)
 
     def x_at(i: int) -> float:
-        return (x0 + x1) / 2 if n == 1 else x0 + (x1 - x0) * i / (n - 1)
+        if n == 1:
+            return (x0 + x1) / 2
+        return x0 + inset + (x1 - x0 - 2 * inset) * i / (n - 1)
 
     dots = tuple(Dot(_r(x_at(i)), _r(scale(v, lo, hi, y1, y0)), v) for i, v in enumerate(values))
     y_ticks = []
