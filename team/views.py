@@ -134,7 +134,7 @@ def _csv_row(report: Report) -> list[object]:
 @require_GET
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
-    reports = sort_reports(team_reports(request.user), key, descending)
+    reports = sort_reports(team_reports(request.user, trends=False), key, descending)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-{timezone.localdate():%Y-%m-%d}.csv"'
     # The byte-order mark makes Excel read the file as UTF-8, so accented names survive.
