@@ -20,7 +20,6 @@ from transition.accounts.models import Share
 from transition.lib import charts
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
-FIT_BAR_WIDTH = 300  # user units from fit -1 to fit 1 in the role-fit chart
 
 # The radar's axis labels: a full name does not fit 21 times around a circle. The full name is in each
 # axis's <title> and in the table below the chart.
@@ -241,28 +240,46 @@ class FitRow:
 
 
 @dataclass(frozen=True)
+class FitLayout:
+    """Where things go in one row of the role-fit chart, in user units."""
+
+    row: float  # a row's height
+    left: float  # where the bars' range starts
+    bar: float  # the bars' range, fit -1 to 1
+    right: float  # room after it, for the numbers
+    name_y: float
+    bar_y: float
+    value_y: float
+    tag_y: float
+
+
+# Wide: the name, the bar and the numbers side by side. Narrow (a phone): the name and the numbers on one
+# line, the bar across the whole width below them, so the text stays legible when the chart shrinks.
+FIT_WIDE = FitLayout(row=44, left=200, bar=280, right=160, name_y=24, bar_y=13, value_y=24, tag_y=39)
+FIT_NARROW = FitLayout(row=60, left=12, bar=336, right=12, name_y=18, bar_y=26, value_y=18, tag_y=55)
+
+
+@dataclass(frozen=True)
 class FitChart:
     rows: list[FitRow]
+    layout: FitLayout
     width: float
     height: float
     zero: float
-    bar_left: float
     bar_right: float
-    bar_width: float
-    row_height: float
     tie_top: float | None  # a band behind the two tied roles, when there is a tie between two
     tie_height: float | None
     measured: bool  # results stored before fit was measured hold no fit: their bars show readiness alone
 
 
-FIT_ROW = 44
-FIT_LEFT = 200  # room for the role's name
-FIT_RIGHT = 130  # room for the fit and the readiness
+def _fit_charts(framework: content.Framework, result: scoring.Result) -> dict[str, FitChart]:
+    return {"wide": _fit_chart(framework, result, FIT_WIDE), "narrow": _fit_chart(framework, result, FIT_NARROW)}
 
 
-def _fit_chart(framework: content.Framework, result: scoring.Result) -> FitChart:
+def _fit_chart(framework: content.Framework, result: scoring.Result, layout: FitLayout) -> FitChart:
     tied = set(result.tie.roles) if result.tie is not None and not result.tie.flat else set()
     measured = bool(result.best_fit or result.tie)
+    start, end = layout.left, layout.left + layout.bar
     rows = []
     for i, f in enumerate(r for r in result.role_fit if r.role in framework.role_by_slug):
         rows.append(
@@ -270,10 +287,10 @@ def _fit_chart(framework: content.Framework, result: scoring.Result) -> FitChart
                 role=framework.role_by_slug[f.role],
                 fit=f,
                 deciding=[framework.competency_by_slug[c] for c in f.deciding if c in framework.competency_by_slug],
-                bar=charts.diverging_bar(f.fit, start=FIT_LEFT, end=FIT_LEFT + FIT_BAR_WIDTH)
+                bar=charts.diverging_bar(f.fit, start=start, end=end)
                 if measured
-                else charts.diverging_bar(f.readiness, lo=0, hi=100, start=FIT_LEFT, end=FIT_LEFT + FIT_BAR_WIDTH),
-                y=i * FIT_ROW,
+                else charts.diverging_bar(f.readiness, lo=0, hi=100, start=start, end=end),
+                y=i * layout.row,
                 best=f.role == result.best_fit,
                 tied=f.role in tied,
             )
@@ -281,15 +298,13 @@ def _fit_chart(framework: content.Framework, result: scoring.Result) -> FitChart
     tied_rows = [r for r in rows if r.tied]
     return FitChart(
         rows=rows,
-        width=FIT_LEFT + FIT_BAR_WIDTH + FIT_RIGHT,
-        height=len(rows) * FIT_ROW + 20,
-        zero=FIT_LEFT + FIT_BAR_WIDTH / 2,
-        bar_left=FIT_LEFT,
-        bar_right=FIT_LEFT + FIT_BAR_WIDTH,
-        bar_width=FIT_BAR_WIDTH,
-        row_height=FIT_ROW,
+        layout=layout,
+        width=end + layout.right,
+        height=len(rows) * layout.row + 20,
+        zero=(start + end) / 2,
+        bar_right=end,
         tie_top=tied_rows[0].y + 2 if len(tied_rows) == 2 else None,
-        tie_height=tied_rows[1].y - tied_rows[0].y + FIT_ROW - 4 if len(tied_rows) == 2 else None,
+        tie_height=tied_rows[1].y - tied_rows[0].y + layout.row - 4 if len(tied_rows) == 2 else None,
         measured=measured,
     )
 
@@ -394,7 +409,7 @@ def _from_result(
         "tie": tie,
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered if s in framework.competency_by_slug],
         "gauge": charts.gauge(view.readiness),
-        "fit_chart": _fit_chart(framework, result),
+        "fit_chart": _fit_charts(framework, result),
     }
 
 
