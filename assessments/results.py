@@ -4,15 +4,52 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
+
 from assessments import content, scoring
 from assessments.models import Assessment, Evidence, ManagerRating
+from assessments.selectors import Finished
 from transition.accounts.models import Share
+from transition.lib import charts
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
+
+# The radar's axis labels: a full name does not fit 21 times around a circle. The full name is in each
+# axis's <title> and in the table below the chart.
+SHORT_NAMES = {
+    "agentic-workflows": "Agentic",
+    "ai-governance": "Governance",
+    "ai-operations": "AI ops",
+    "ai-solution-design": "Solution design",
+    "ai-tool-adoption": "Tool adoption",
+    "ai-unit-economics": "Unit economics",
+    "cross-functional-leadership": "Cross-functional",
+    "decision-making": "Decisions",
+    "evaluation-literacy": "Evaluation",
+    "leading-without-title": "Leading w/o title",
+    "learning-agility": "Learning",
+    "mentoring": "Mentoring",
+    "probabilistic-systems": "Probabilistic",
+    "product-prioritization": "Prioritisation",
+    "prompt-architecture": "Prompts",
+    "rapid-prototyping": "Prototyping",
+    "saying-no": "Saying no",
+    "software-architecture": "Architecture",
+    "stakeholder-communication": "Stakeholders",
+    "systems-thinking": "Systems",
+    "user-research": "User research",
+}
+
+
+def short_name(competency: content.Competency) -> str:
+    return SHORT_NAMES.get(competency.slug) or competency.name.removeprefix("AI ")[:16]
 
 
 @dataclass(frozen=True)
@@ -85,14 +122,22 @@ def results_context(
         "framework_version": framework.version,
         "read_only": audience is not Audience.OWNER,
         **{name: functools.partial(_pick, computed, name) for name in FROM_RESULT},
+        "ratings_key": "",
     }
+    if audience is Audience.OWNER:
+        # The radar in the role view draws the managers' ratings too, so the role switch reads them as well.
+        ratings = _manager_ratings(assessment, framework, result)
+        context["manager_ratings"] = ratings
+        context["ratings_key"] = ratings_key(ratings)
+        context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
+    else:
+        context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, []))
     if role_view_only:
         return context
     if audience is Audience.OWNER:
         # The levels are results; which option was picked in each scenario stays between the engineer and
         # the app (and, left unread, the answers behind it are never queried).
         context["scenarios"] = functools.cache(functools.partial(_scenario_review, assessment, framework))
-        context["manager_ratings"] = _manager_ratings(assessment, framework, result)
     elif audience is Audience.FOLLOWER_PRIVATE:
         context["evidence"] = list(
             Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
@@ -110,6 +155,7 @@ def chart_order(role: content.Role) -> list[str]:
 
 
 FROM_RESULT = (
+    "met",
     "readiness",
     "readiness_change",
     "rows",
@@ -119,7 +165,148 @@ FROM_RESULT = (
     "role_fit",
     "tie",
     "unanswered",
+    "gauge",
+    "fit_chart",
 )
+
+
+def ratings_key(ratings: list[ManagerView]) -> str:
+    """What of the managers' ratings the radar draws, as a cache key: the kept drawing changes with them."""
+    if not ratings:
+        return ""
+    drawn = ",".join(f"{r.competency.slug}:{r.level}:{r.manager}" for r in ratings)
+    return hashlib.sha256(drawn.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    competency: content.Competency
+    short: str
+    current: float
+    required: int
+    manager: float | None
+    wide: charts.RadarAxis
+    narrow: charts.RadarAxis
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    wide: charts.Radar  # named axes, for a wide screen and print
+    narrow: charts.Radar  # numbered axes and a numbered key, for a phone
+    axes: list[RadarAxis]
+    has_manager: bool
+    manager_label: str
+
+
+def _radar(
+    framework: content.Framework, result: scoring.Result, role: content.Role, ratings: list[ManagerView]
+) -> RadarChart:
+    """The engineer's levels against the role's requirements, in the framework's order (the same shape
+    whichever role is compared with), with the managers' ratings where there are any."""
+    competencies = list(framework.competencies)
+    current = [result.levels.get(c.slug, 0.0) for c in competencies]
+    required = [float(role.requirements[c.slug].level) for c in competencies]
+    by_slug: dict[str, list[int]] = {}
+    for r in ratings:
+        by_slug.setdefault(r.competency.slug, []).append(r.level)
+    manager = [round(sum(v) / len(v), 1) if (v := by_slug.get(c.slug)) else None for c in competencies]
+    series: list[list[float | None]] = [list(current), list(required)]
+    if ratings:
+        series.append(manager)  # type: ignore[arg-type]
+    wide = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL)
+    narrow = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL, margin_x=36, margin_y=26)
+    managers = sorted({r.manager for r in ratings})
+    return RadarChart(
+        wide=wide,
+        narrow=narrow,
+        axes=[
+            RadarAxis(c, short_name(c), current[i], int(required[i]), manager[i], wide.axes[i], narrow.axes[i])
+            for i, c in enumerate(competencies)
+        ],
+        has_manager=bool(ratings),
+        manager_label=", ".join(managers),
+    )
+
+
+@dataclass(frozen=True)
+class FitRow:
+    role: content.Role
+    fit: scoring.RoleFit
+    deciding: list[content.Competency]
+    bar: charts.Bar
+    y: float
+    best: bool
+    tied: bool
+
+
+@dataclass(frozen=True)
+class FitLayout:
+    """Where things go in one row of the role-fit chart, in user units."""
+
+    row: float  # a row's height
+    left: float  # where the bars' range starts
+    bar: float  # the bars' range, fit -1 to 1
+    right: float  # room after it, for the numbers
+    name_y: float
+    bar_y: float
+    value_y: float
+    tag_y: float
+
+
+# Wide: the name, the bar and the numbers side by side. Narrow (a phone): the name and the numbers on one
+# line, the bar across the whole width below them, so the text stays legible when the chart shrinks.
+FIT_WIDE = FitLayout(row=44, left=200, bar=280, right=160, name_y=24, bar_y=13, value_y=24, tag_y=39)
+FIT_NARROW = FitLayout(row=60, left=12, bar=336, right=12, name_y=18, bar_y=26, value_y=18, tag_y=55)
+
+
+@dataclass(frozen=True)
+class FitChart:
+    rows: list[FitRow]
+    layout: FitLayout
+    width: float
+    height: float
+    zero: float
+    bar_right: float
+    tie_top: float | None  # a band behind the two tied roles, when there is a tie between two
+    tie_height: float | None
+    measured: bool  # results stored before fit was measured hold no fit: their bars show readiness alone
+
+
+def _fit_charts(framework: content.Framework, result: scoring.Result) -> dict[str, FitChart]:
+    return {"wide": _fit_chart(framework, result, FIT_WIDE), "narrow": _fit_chart(framework, result, FIT_NARROW)}
+
+
+def _fit_chart(framework: content.Framework, result: scoring.Result, layout: FitLayout) -> FitChart:
+    tied = set(result.tie.roles) if result.tie is not None and not result.tie.flat else set()
+    measured = bool(result.best_fit or result.tie)
+    start, end = layout.left, layout.left + layout.bar
+    rows = []
+    for i, f in enumerate(r for r in result.role_fit if r.role in framework.role_by_slug):
+        rows.append(
+            FitRow(
+                role=framework.role_by_slug[f.role],
+                fit=f,
+                deciding=[framework.competency_by_slug[c] for c in f.deciding if c in framework.competency_by_slug],
+                bar=charts.diverging_bar(f.fit, start=start, end=end)
+                if measured
+                else charts.diverging_bar(f.readiness, lo=0, hi=100, start=start, end=end),
+                y=i * layout.row,
+                best=f.role == result.best_fit,
+                tied=f.role in tied,
+            )
+        )
+    tied_rows = [r for r in rows if r.tied]
+    return FitChart(
+        rows=rows,
+        layout=layout,
+        width=end + layout.right,
+        height=len(rows) * layout.row + 20,
+        zero=(start + end) / 2,
+        bar_right=end,
+        tie_top=tied_rows[0].y + 2 if len(tied_rows) == 2 else None,
+        tie_height=tied_rows[1].y - tied_rows[0].y + layout.row - 4 if len(tied_rows) == 2 else None,
+        measured=measured,
+    )
 
 
 def role_view(framework: content.Framework, result: scoring.Result, role_slug: str) -> scoring.RoleView:
@@ -184,6 +371,8 @@ def _from_result(
             "competency": framework.competency_by_slug[gap.competency],
             "requirement": role.requirements[gap.competency],
             "target": framework.competency_by_slug[gap.competency].levels[role.requirements[gap.competency].level],
+            "current_px": round(gap.current / content.MAX_LEVEL * CHART_WIDTH, 1),
+            "required_px": round(gap.required / content.MAX_LEVEL * CHART_WIDTH, 1),
         }
         for gap in view.gaps[:5]
         if gap.competency in framework.competency_by_slug
@@ -202,6 +391,7 @@ def _from_result(
             ],
         }
     return {
+        "met": sum(1 for r in rows if not r.gap),
         "readiness": view.readiness,
         "readiness_change": round(view.readiness - previous_readiness, 1) if previous_readiness is not None else None,
         "rows": rows,
@@ -218,6 +408,8 @@ def _from_result(
         ],
         "tie": tie,
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered if s in framework.competency_by_slug],
+        "gauge": charts.gauge(view.readiness),
+        "fit_chart": _fit_charts(framework, result),
     }
 
 
@@ -287,3 +479,72 @@ def _scenario_review(assessment: Assessment, framework: content.Framework) -> li
     order = {c.slug: i for i, c in enumerate(framework.competencies)}
     review.sort(key=lambda r: (order[r["competency"].slug], r["item"].slug))  # type: ignore[attr-defined]
     return review
+
+
+# --- progress over time -------------------------------------------------------------------------------
+
+HISTORY_SHOWN = 12  # the latest finished assessments the history charts draw
+
+
+@dataclass(frozen=True)
+class HistoryCell:
+    level: float
+    shade: int  # 0..4: the whole level reached
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    competency: content.Competency
+    required: int
+    cells: list[HistoryCell]
+
+
+@dataclass(frozen=True)
+class HistoryColumn:
+    finished: Finished
+    label: str  # the date, short
+    readiness: float
+
+
+@dataclass(frozen=True)
+class HistoryCharts:
+    role: content.Role
+    columns: list[HistoryColumn]
+    line: charts.LineChart
+    rows: list[HistoryRow]
+    first: float
+    last: float
+
+    @property
+    def change(self) -> float:
+        return round(self.last - self.first, 1)
+
+
+def history_charts(finished: list[Finished]) -> HistoryCharts | None:
+    """Readiness and levels across finished assessments (oldest first), all against the latest one's role."""
+    framework = content.get_framework()
+    shown = [f for f in finished if f.role in framework.role_by_slug][-HISTORY_SHOWN:]
+    if not shown:
+        return None
+    role = framework.role_by_slug[shown[-1].role]
+    columns = [
+        HistoryColumn(f, date_format(timezone.localtime(f.finished_at), "j M y"), f.readiness_for(role.slug))
+        for f in shown
+    ]
+    line = charts.line_chart(
+        [c.readiness for c in columns], [c.label for c in columns], width=760, height=240, left=52, inset=36, top=28
+    )
+    rows = [
+        HistoryRow(
+            competency=comp,
+            required=role.requirements[comp.slug].level,
+            cells=[
+                HistoryCell(level := f.levels.get(comp.slug, 0.0), min(content.MAX_LEVEL, max(0, math.floor(level))))
+                for f in shown
+            ],
+        )
+        for comp in framework.competencies
+    ]
+    return HistoryCharts(
+        role=role, columns=columns, line=line, rows=rows, first=columns[0].readiness, last=columns[-1].readiness
+    )

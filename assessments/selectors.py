@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch
+from django.db.models.fields.json import KT
 
 from assessments import content, scoring
 from assessments.models import Action, Assessment, Competency, FrameworkVersion, Item, Requirement, Role
@@ -227,3 +229,59 @@ def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:
         .first()
     )
     return in_progress, latest_finished_assessment(user)
+
+
+# --- progress over time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One finished assessment, as the history charts read it: small, and read off the stored result."""
+
+    pk: int
+    owner_id: int
+    finished_at: datetime.datetime
+    mode: str
+    role: str  # the role it was scored against
+    readiness: float  # against that role
+    by_role: dict[str, float]  # its snapshot's readiness against every role; empty in older results
+    levels: dict[str, float]
+
+    def readiness_for(self, role: str) -> float:
+        """Readiness against ``role``, so a change of target role does not read as progress or decline;
+        a result stored before snapshots kept every role has only its own role's."""
+        return self.by_role.get(role, self.readiness)
+
+
+def finished_assessments(owner_ids: list[int], *, levels: bool = False) -> dict[int, list[Finished]]:
+    """Every finished assessment of these people, oldest first: one query, whatever their number.
+
+    Only the numbers the charts draw are read out of each stored result (readiness against each role and,
+    when asked, the levels), never the whole result with its gaps.
+    """
+    roles = [r.slug for r in content.get_framework().roles]
+    fields = {f"r{i}": KT(f"result__roles__{slug}__readiness") for i, slug in enumerate(roles)}
+    rows = (
+        Assessment.objects.filter(owner_id__in=owner_ids, status=Assessment.Status.FINISHED, readiness__isnull=False)
+        .annotate(role_slug=KT("result__role"), **fields)
+        .order_by("finished_at", "pk")
+    )
+    names = ["pk", "owner_id", "finished_at", "mode", "readiness", "role_slug", *fields]
+    if levels:
+        names.append("result__levels")
+    found: dict[int, list[Finished]] = {}
+    for row in rows.values(*names):
+        by_role = {slug: float(row[f"r{i}"]) for i, slug in enumerate(roles) if row[f"r{i}"] is not None}
+        found.setdefault(row["owner_id"], []).append(
+            Finished(
+                pk=row["pk"],
+                owner_id=row["owner_id"],
+                finished_at=row["finished_at"],
+                mode=row["mode"],
+                role=row["role_slug"] or "",
+                readiness=row["readiness"],
+                by_role=by_role,
+                levels={k: float(v) for k, v in (row.get("result__levels") or {}).items()},
+            )
+        )
+    return found

@@ -11,7 +11,7 @@ from assessments import content, results, services
 from assessments.forms import StartForm
 from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
-from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
+from assessments.selectors import Questionnaire, Section, finished_assessments, latest_assessments, questionnaire
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.lib.http import is_partial
@@ -258,4 +258,6 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_GET
 def assessment_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = Assessment.objects.filter(owner=request.user).select_related("role")
-    return render(request, "assessments/history.html", {"assessments": assessments})
+    finished = finished_assessments([request.user.pk], levels=True).get(request.user.pk, [])
+    context = {"assessments": assessments, "history": results.history_charts(finished), "who": "you"}
+    return render(request, "assessments/history.html", context)

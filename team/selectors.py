@@ -14,14 +14,18 @@ from django.utils import timezone
 from assessments import content, scoring
 from assessments.models import Assessment
 from assessments.results import role_view
+from assessments.selectors import Finished, finished_assessments
 from roadmaps.models import RoadmapItem, month_start
 from transition.accounts.models import Share, User
+from transition.lib import charts
 from transition.lib.formatting import Stamp, stamp
 
 # Fewer people than this and an aggregate starts to describe individuals.
 HEATMAP_MIN_PEOPLE = 3
 # A report with no change to an assessment or a roadmap item for this long is flagged as stalled.
 STALLED_AFTER_DAYS = 30
+# The latest finished assessments a report's sparkline draws.
+TREND_POINTS = 8
 
 SORT_KEYS = ("name", "readiness", "change", "progress", "overdue", "activity")
 DEFAULT_SORT = "name"
@@ -41,6 +45,12 @@ class Report:
     has_roadmap: bool
     levels: dict[str, float] | None
     stalled: bool
+    # Readiness at each finished assessment, oldest first, against the latest one's role.
+    trend: tuple[float, ...] = ()
+
+    @property
+    def sparkline(self) -> charts.Sparkline | None:
+        return charts.sparkline(self.trend) if len(self.trend) > 1 else None
 
     @property
     def activity(self) -> Stamp | None:
@@ -57,8 +67,9 @@ def _manager_reports(manager: User):
     )
 
 
-def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Report]:
-    """Every engineer with an active manager share to ``manager``, in two queries whatever their number."""
+def team_reports(manager: User, now: datetime.datetime | None = None, *, trends: bool = True) -> list[Report]:
+    """Every engineer with an active manager share to ``manager``, in two queries whatever their number,
+    and one more for their readiness trends unless ``trends`` is off."""
     now = now or timezone.now()
     this_month = month_start(timezone.localdate(now))
     finished = Assessment.objects.filter(owner=OuterRef("pk"), status=Assessment.Status.FINISHED).order_by(
@@ -91,6 +102,8 @@ def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Re
         .order_by("name", "pk")
     )
     summaries = _summaries([e.latest_pk for e in engineers if e.latest_pk])
+    # One query for everyone's trend: the readiness of each finished assessment, read off its stored result.
+    history = finished_assessments([e.pk for e in engineers if e.latest_pk]) if trends else {}
     reports = []
     for engineer in engineers:
         summary = summaries.get(engineer.latest_pk)
@@ -108,9 +121,17 @@ def team_reports(manager: User, now: datetime.datetime | None = None) -> list[Re
                 has_roadmap=engineer.has_roadmap > 0,
                 levels=dict(summary.levels) if summary else None,
                 stalled=last_activity is not None and now - last_activity > datetime.timedelta(days=STALLED_AFTER_DAYS),
+                trend=_trend(history.get(engineer.pk, [])),
             )
         )
     return reports
+
+
+def _trend(finished: list[Finished]) -> tuple[float, ...]:
+    if not finished:
+        return ()
+    role = finished[-1].role
+    return tuple(f.readiness_for(role) for f in finished[-TREND_POINTS:])
 
 
 SUMMARY_SECONDS = 24 * 3600

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import content, scoring
 from assessments.models import Assessment, Competency, ManagerRating
-from assessments.results import Audience, chart_order, results_context
-from assessments.selectors import latest_finished_assessment
+from assessments.results import Audience, chart_order, history_charts, results_context
+from assessments.selectors import finished_assessments, latest_finished_assessment
 from assessments.services import RatingError, manager_rating_save
 from roadmaps.comments import attach_threads
 from roadmaps.models import Roadmap
@@ -134,7 +134,7 @@ def _csv_row(report: Report) -> list[object]:
 @require_GET
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
-    reports = sort_reports(team_reports(request.user), key, descending)
+    reports = sort_reports(team_reports(request.user, trends=False), key, descending)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-{timezone.localdate():%Y-%m-%d}.csv"'
     # The byte-order mark makes Excel read the file as UTF-8, so accented names survive.
@@ -221,6 +221,7 @@ def _results_page(
         page="results",
         has_roadmap=Roadmap.objects.filter(owner=access.engineer).exists(),
         rating_rows=rows,
+        history=history_charts(finished_assessments([access.engineer.pk], levels=True).get(access.engineer.pk, [])),
     )
     return context
 

@@ -338,6 +338,46 @@ def test_a_new_manager_rating_shows_at_once_beside_the_kept_results(client, engi
     assert "Your manager’s view" in client.get(results_url(finished)).content.decode()
 
 
+# --- charts -------------------------------------------------------------------------------------------
+
+
+def test_the_radar_draws_a_new_manager_rating_although_the_rest_is_kept(client, engineer, finished):
+    from assessments.models import ManagerRating
+    from tests.factories import ShareFactory, UserFactory
+
+    manager = UserFactory(name="Mo Manager")
+    ShareFactory(engineer=engineer, person=manager, manager=True)
+    client.force_login(engineer)
+    before = client.get(results_url(finished)).content.decode()
+    assert 'class="radar-manager"' not in before
+    ManagerRating.objects.create(
+        engineer=engineer, manager=manager, competency=Competency.objects.get(slug="mentoring"), level=3
+    )
+    after = client.get(results_url(finished)).content.decode()
+    # One rated competency: a square on each of the two layouts of the radar, and who rated it in the key.
+    assert after.count('class="radar-manager"') == 2
+    assert "Manager (Mo Manager)" in after
+    # The role switch draws the same radar.
+    fragment = client.get(results_url(finished, "ai-lead"), headers=htmx()).content.decode()
+    assert fragment.count('class="radar-manager"') == 2
+
+
+def test_the_charts_are_named_images_with_their_numbers_in_words(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    for name in ("gauge-title", "radar-title-wide", "radar-title-narrow", "fit-title-wide", "fit-title-narrow"):
+        assert f'<title id="{name}">' in page
+    assert page.count('role="img"') >= 5
+    assert f"{round(finished.readiness)}% ready for AI Architect" in page
+    assert "style=" not in page[page.index("<main") : page.index("</main>")]  # the CSP allows no inline style
+
+
+def test_the_detail_behind_each_gap_is_behind_a_disclosure(engineer_client, finished):
+    page = engineer_client.get(results_url(finished)).content.decode()
+    gaps = page[page.index('id="gaps-heading"') : page.index("</section>", page.index('id="gaps-heading"'))]
+    assert gaps.count("<details") == 5
+    assert gaps.count("<blockquote") == gaps[gaps.index("<details") :].count("<blockquote")
+
+
 @pytest.fixture
 def knows_but_has_not_done(engineer):
     """Best scenario picks everywhere, the lowest practice everywhere: judgement without practice."""

@@ -47,7 +47,7 @@ def test_untested_and_overrated_competencies_are_explained_in_words(signed_in, l
     page = signed_in
     page.set_viewport_size({"width": width, "height": height})
     slugs = [c.slug for c in FRAMEWORK.competencies]
-    picks = {slug: ("min", "max") for slug in slugs[:10]} | {slug: ("max", "min") for slug in slugs[10:]}
+    picks = dict.fromkeys(slugs[:10], ("min", "max")) | dict.fromkeys(slugs[10:], ("max", "min"))
     assessment = _answered(engineer, picks)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/results/")
 

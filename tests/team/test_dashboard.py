@@ -358,12 +358,37 @@ def test_csv_safe_leaves_ordinary_text_and_numbers_alone():
     assert csv_safe("") == ""
 
 
+# --- readiness trend ------------------------------------------------------------------------------------
+
+
+def test_each_report_with_two_finished_assessments_has_a_readiness_sparkline(manager_client, manager):
+    once = tf.report(manager, 1, name="Once Only")
+    twice = tf.report(manager, 1, name="Twice Over")
+    later = tf.finished_assessment(twice, 3)
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert page.count('<svg class="spark"') == 1
+    first = Assessment.objects.filter(owner=twice).earliest("finished_at")
+    values = f"{round(first.readiness)}%, {round(later.readiness)}%"
+    title = f"Readiness of Twice Over across their last 2 assessments: {values}"
+    assert f'<title id="spark-{twice.pk}">{title}</title>' in page
+    assert f'id="spark-{once.pk}"' not in page
+
+
+def test_the_sparkline_reads_each_assessment_against_the_latest_role(manager_client, manager):
+    engineer = tf.report(manager, 2, name="Role Changer")
+    Assessment.objects.filter(owner=engineer).update(role=None)  # the first stays scored for AI Architect
+    latest = tf.finished_assessment(engineer, 2, role="ai-lead")
+    page = manager_client.get(DASHBOARD).content.decode()
+    # The same levels twice: a flat line at the latest readiness, not a jump between two roles' numbers.
+    assert f"{round(latest.readiness)}%, {round(latest.readiness)}%</title>" in page
+
+
 # --- query budget ---------------------------------------------------------------------------------------
 
 # Session, user, the reports with their roadmap figures, their latest assessments (until this process
-# has scored them once), the unread-notification count in the header: the same whether one person
-# shares with the manager or fifty.
-DASHBOARD_QUERIES = 5
+# has scored them once), every finished assessment's readiness for the sparklines, the
+# unread-notification count in the header: the same whether one person shares with the manager or fifty.
+DASHBOARD_QUERIES = 6
 EXPORT_QUERIES = 4
 
 
@@ -375,6 +400,7 @@ def test_dashboard_query_count_does_not_grow_with_the_team(manager_client, manag
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = manager_client.get(DASHBOARD)
     assert len(names_in_table(response.content.decode())) == people
+    assert response.content.decode().count('<svg class="spark"') == people
 
 
 @pytest.mark.parametrize("people", [1, 5])

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
+from assessments.models import Assessment
 from roadmaps import services as roadmap_services
 from roadmaps.comments import comment_create
 from roadmaps.models import RoadmapItem
@@ -212,7 +214,8 @@ def test_results_show_the_latest_finished_assessment(client, engineer):
 
 # --- query budgets ------------------------------------------------------------------------------------
 
-RESULTS_QUERIES = 9
+# One more than before the history charts: every finished assessment's readiness and levels, in one query.
+RESULTS_QUERIES = 10
 ROADMAP_QUERIES = 8
 
 
@@ -223,6 +226,25 @@ def test_results_page_query_budget(client, engineer, relation, django_assert_num
     # A mentor reads no ratings; a manager reads their own — one query each way, so the budget is the same.
     with django_assert_num_queries(RESULTS_QUERIES - (relation == Share.Relation.MENTOR)):
         assert client.get(results_url(engineer)).status_code == 200
+
+
+def test_results_page_query_budget_does_not_grow_with_the_history(client, engineer, django_assert_num_queries):
+    person = follower(engineer, Share.Relation.MENTOR, include_private=True)
+    client.force_login(person)
+    for n in range(3):
+        tf.finished_assessment(engineer, n)
+    with django_assert_num_queries(RESULTS_QUERIES - 1):
+        page = client.get(results_url(engineer)).content.decode()
+    assert page.count('class="line-dot"') == Assessment.objects.filter(owner=engineer, status="finished").count()
+
+
+def test_results_page_shows_progress_across_assessments(client, engineer):
+    tf.finished_assessment(engineer, 4)
+    page = get_as(client, follower(engineer), results_url(engineer)).content.decode()
+    history = page[page.index('id="history-heading"') :]
+    assert f"Progress of {escape(engineer.name)}" in history
+    assert 'role="img" aria-labelledby="trend-title trend-desc"' in history
+    assert '<table class="heat-strip">' in history
 
 
 def test_roadmap_page_query_budget_does_not_grow_with_items(client, engineer, django_assert_num_queries):
