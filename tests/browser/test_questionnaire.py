@@ -90,7 +90,9 @@ def test_quick_self_rating_from_start_to_results_with_a_break(signed_in, live_se
     assert assessment.is_finished
     assert assessment.result["levels"][SLUGS[0]] == 4.0
     assert Rating.objects.filter(assessment=assessment).count() == len(SLUGS)
-    expect(page.get_by_text("ready", exact=False).first).to_be_visible()
+    # Readiness is drawn as a gauge, with the words beside it.
+    expect(page.get_by_role("img", name="Readiness gauge")).to_be_visible()
+    expect(page.locator(".readiness")).to_contain_text("ready for AI Architect")
 
 
 def test_full_questionnaire_from_start_to_results_with_a_break(signed_in, live_server, engineer):
