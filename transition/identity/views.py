@@ -14,7 +14,6 @@ from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
@@ -188,7 +187,8 @@ def recovery_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes replace the old ones (all of them), shown once."""
     user = request.user
     if not _has_totp(user):
-        raise Http404
+        messages.info(request, "Set up two-factor sign-in first; recovery codes come with it.")
+        return HttpResponseRedirect(reverse("identity:totp_setup"))
     with transaction.atomic():
         Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
         codes = RecoveryCodes.activate(user).generate_codes()
@@ -236,8 +236,20 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # Organisation admin (staff only): accounts and settings, never assessments or roadmaps --------------------
 
 
+def _staff_only(view):
+    """Organisation admins are staff; to everyone else these pages do not exist (404, as for others' data)."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
 @require_GET
-@staff_member_required
+@_staff_only
 def organisations(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/organisations.html", {"organisations": Organisation.objects.all()})
 
@@ -249,7 +261,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_member_required
+@_staff_only
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
     form = OrganisationSettingsForm(request.POST or None, instance=org)
