@@ -256,7 +256,7 @@ HTMX_CONFIG = (
 # ---- Identity: single sign-on, two-factor sign-in, directory provisioning (transition.identity) -------------
 # django-allauth runs the OpenID Connect and SAML side and keeps TOTP authenticators; password sign-in stays
 # Django's own view (wrapped by transition.identity.views.sign_in), so django-axes still counts its failures.
-from transition.identity.config import social_providers_from_env  # noqa: E402
+from transition.identity.config import form_action_origins, social_providers_from_env  # noqa: E402
 
 INSTALLED_APPS += [
     "allauth",
@@ -285,6 +285,13 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in is a POST with a CSRF token
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = social_providers_from_env(os.environ)
+# Chromium applies form-action to the redirect after the sign-in POST, so each provider's origin is allowed,
+# and SSO_FORM_ACTION_ORIGINS adds those of providers configured in the admin.
+SECURE_CSP["form-action"] = [
+    *SECURE_CSP["form-action"],
+    *form_action_origins(SOCIALACCOUNT_PROVIDERS),
+    *env_list("SSO_FORM_ACTION_ORIGINS"),
+]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Transition"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess  # nosec B404: starting the test identity providers
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -65,9 +66,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-@pytest.fixture(scope="session")
-def oidc_issuer():
-    """The issuer URL of a running oidc-provider; its redirect URIs cover the test client and the live server."""
+def _run_oidc(redirect_uris: list[str]) -> Iterator[str]:
     if not (HERE / "node_modules" / "oidc-provider").is_dir():
         if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
             raise pytest.UsageError("tests/sso/node_modules is missing: run `make sso-deps` (npm ci in tests/sso)")
@@ -75,9 +74,6 @@ def oidc_issuer():
     if not shutil.which("node"):
         pytest.skip("node is not installed")
     port = free_port()
-    redirect_uris = [f"http://testserver/sso/oidc/{PROVIDER_ID}/login/callback/"] + [
-        f"http://localhost:{p}/sso/oidc/{PROVIDER_ID}/login/callback/" for p in _live_ports()
-    ]
     config = {
         "port": port,
         "client_id": CLIENT_ID,
@@ -90,12 +86,16 @@ def oidc_issuer():
     _stop(process)
 
 
-def _live_ports() -> list[int]:
-    # pytest-django's live server takes the port range from --liveserver; we pin one per worker.
-    return [LIVE_PORT]
+@pytest.fixture(scope="session")
+def oidc_issuer():
+    """A running oidc-provider whose registered client calls back to Django's test client."""
+    yield from _run_oidc([f"http://testserver/sso/oidc/{PROVIDER_ID}/login/callback/"])
 
 
-LIVE_PORT = 8790 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+@pytest.fixture(scope="session")
+def live_oidc_issuer(live_server):
+    """The same provider, calling back to the live server a browser uses."""
+    yield from _run_oidc([f"{live_server.url}/sso/oidc/{PROVIDER_ID}/login/callback/"])
 
 
 def oidc_settings(issuer: str, *, domains: list[str] | None = None) -> dict:

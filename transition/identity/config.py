@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -93,3 +94,16 @@ def social_providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str,
     if saml_apps:
         providers["saml"] = {"APPS": saml_apps}
     return providers
+
+
+def form_action_origins(providers: dict[str, dict[str, Any]]) -> list[str]:
+    """Where a sign-in form may lead: the CSP's form-action also governs the redirect to the provider."""
+    urls = [app["settings"]["server_url"] for app in providers.get("openid_connect", {}).get("APPS", [])]
+    urls += [app["settings"]["idp"]["sso_url"] for app in providers.get("saml", {}).get("APPS", [])]
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("https", "http") and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
