@@ -288,7 +288,7 @@ SOCIALACCOUNT_PROVIDERS = social_providers_from_env(os.environ)
 # Chromium applies form-action to the redirect after the sign-in POST, so each provider's origin is allowed,
 # and SSO_FORM_ACTION_ORIGINS adds those of providers configured in the admin.
 SECURE_CSP["form-action"] = [
-    *SECURE_CSP["form-action"],
+    CSP.SELF,
     *form_action_origins(SOCIALACCOUNT_PROVIDERS),
     *env_list("SSO_FORM_ACTION_ORIGINS"),
 ]

@@ -23,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from transition.accounts.models import Notification, Share, User
-from transition.accounts.services import notify, share_invite
+from transition.accounts.services import NO_TOKEN, notify, share_invite
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
 from transition.lib.mail import send_soon
 
@@ -111,8 +111,12 @@ def _end_shares(*, user: User) -> None:
         )
     )
     received = list(Share.objects.filter(person=user, status=Share.Status.ACTIVE).select_related("engineer"))
-    Share.objects.filter(pk__in=[s.pk for s in given]).update(status=Share.Status.REVOKED, token_hash="", ended_at=now)
-    Share.objects.filter(pk__in=[s.pk for s in received]).update(status=Share.Status.LEFT, token_hash="", ended_at=now)
+    Share.objects.filter(pk__in=[s.pk for s in given]).update(
+        status=Share.Status.REVOKED, token_hash=NO_TOKEN, ended_at=now
+    )
+    Share.objects.filter(pk__in=[s.pk for s in received]).update(
+        status=Share.Status.LEFT, token_hash=NO_TOKEN, ended_at=now
+    )
     for share in given:
         if share.person is not None and share.status == Share.Status.ACTIVE:
             notify(

@@ -198,7 +198,7 @@ def recovery_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Share suggestions ------------------------------------------------------------------------------------
 
 
-def _get_suggestion_for_user(request: HttpRequest, pk: int) -> ShareSuggestion:
+def _get_suggestion_for_user(request: AuthenticatedHttpRequest, pk: int) -> ShareSuggestion:
     return get_object_or_404(
         ShareSuggestion.objects.select_related("manager", "engineer"),
         pk=pk,
@@ -208,7 +208,7 @@ def _get_suggestion_for_user(request: HttpRequest, pk: int) -> ShareSuggestion:
 
 
 @require_GET
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = ShareSuggestion.objects.filter(engineer=request.user, status=ShareSuggestion.Status.OPEN).select_related(
         "manager"
     )
@@ -216,7 +216,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     suggestion = _get_suggestion_for_user(request, pk)
     if request.POST.get("decision") == "accept":
         try:
@@ -265,7 +265,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
     form = OrganisationSettingsForm(request.POST or None, instance=org)
-    new_token = ""
+    new_token: str | None = None  # shown once, on the page that made it
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "settings" and form.is_valid():
