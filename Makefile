@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=tes
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help setup run test faults lint serve bench lock clean
+.PHONY: help setup run test faults lint serve bench lock clean sso-deps
 
 help:
 	@echo "make run      set everything up and serve on http://127.0.0.1:8000"
@@ -37,13 +37,18 @@ run: setup
 	$(DEV) $(PY) manage.py worker --no-reload --no-startup-delay & worker=$$!; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup sso-deps
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The fault suite alone, printing what it measured. Its subprocesses and threads need PostgreSQL: set
 # DATABASE_URL (.ci/run does); on SQLite those tests skip, saying why.
 faults: setup
 	$(TEST_ENV) $(PY) -m pytest tests/faults -p no:xdist -m faults -s -q
+
+# The real OpenID Connect provider the SSO tests start (tests/sso/package.json, locked by package-lock.json).
+sso-deps: tests/sso/node_modules/.package-lock.json
+tests/sso/node_modules/.package-lock.json: tests/sso/package-lock.json
+	cd tests/sso && npm ci --no-audit --no-fund --silent
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

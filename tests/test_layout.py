@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("transition.lib",),
     ("transition.accounts",),
+    ("transition.identity",),  # organisations, SSO, two-factor, SCIM: accounts and lib only
     ("assessments",),
     ("roadmaps",),
     ("team", "privacy"),

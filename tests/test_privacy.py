@@ -22,6 +22,7 @@ FORBIDDEN = {
     "other_mentor": (MARKER, COMMENT_MARKER),
     "revoked_manager": (MARKER, COMMENT_MARKER),
     "revoked_mentor": (MARKER, COMMENT_MARKER),
+    "org_admin": (MARKER, COMMENT_MARKER),
     "anonymous": (MARKER, COMMENT_MARKER),
 }
 

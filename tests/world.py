@@ -17,6 +17,7 @@ from tests.factories import ShareFactory, UserFactory
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import share_invite
+from transition.identity.models import Organisation, ShareSuggestion
 
 MARKER = "PRIVATE-MARKER-5c1d"  # free text: evidence, notes, evidence links
 COMMENT_MARKER = "COMMENT-MARKER-9e2b"  # comments: the engineer and their mentors only
@@ -34,6 +35,8 @@ class World:
     pending_token: str
     notification: Notification
     people: dict[str, User]
+    organisation: Organisation
+    suggestion: ShareSuggestion
 
 
 def build_world() -> World:
@@ -59,6 +62,8 @@ def build_world() -> World:
         "other_mentor": UserFactory(name="Other Mentor"),
         "revoked_manager": UserFactory(name="Revoked Manager"),
         "revoked_mentor": UserFactory(name="Revoked Mentor"),
+        # Runs the organisation's sign-in and directory: sees accounts, never anyone's assessments or roadmap.
+        "org_admin": UserFactory(name="Org Admin", is_staff=True),
     }
     manager_share = ShareFactory(engineer=owner, person=people["manager"], manager=True)
     ShareFactory(engineer=owner, person=people["mentor"])
@@ -70,6 +75,8 @@ def build_world() -> World:
     _, pending_token = share_invite(engineer=owner, email="invitee@example.com", relation=Share.Relation.MENTOR)
 
     comment = Comment.objects.create(roadmap=roadmap, item=first, author=owner, body=f"comment {COMMENT_MARKER}")
+    organisation = Organisation.objects.create(name="Example", domain="example.com")
+    suggestion = ShareSuggestion.objects.create(engineer=owner, manager=people["other_manager"])
     notification = Notification.objects.create(recipient=owner, kind=Notification.Kind.COMMENT, text="Hello", url="/")
     return World(
         owner=owner,
@@ -82,17 +89,24 @@ def build_world() -> World:
         pending_token=pending_token,
         notification=notification,
         people=people,
+        organisation=organisation,
+        suggestion=suggestion,
     )
 
 
-def _names(patterns, prefix: str = "") -> list[tuple[str, list[str]]]:
+def _params(pattern) -> list[str]:
+    # path() patterns list their converters; re_path() ones (django-allauth's) their named groups.
+    return list(pattern.pattern.converters) or list(pattern.pattern.regex.groupindex)
+
+
+def _names(patterns, prefix: str = "", params: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
     found = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            found += _names(pattern.url_patterns, namespace)
+            found += _names(pattern.url_patterns, namespace, (*params, *_params(pattern)))
         elif isinstance(pattern, URLPattern) and pattern.name:
-            found.append((prefix + pattern.name, list(pattern.pattern.converters)))
+            found.append((prefix + pattern.name, [*params, *_params(pattern)]))
     return found
 
 
@@ -118,6 +132,11 @@ def _kwarg(world: World, name: str, kwarg: str):
         ("sharing", "pk"): world.notification.pk if "notification" in name else world.manager_share.pk,
         ("sharing", "token"): world.pending_token,
         ("team", "engineer_pk"): world.owner.pk,
+        ("identity", "pk"): world.organisation.pk if name == "identity:organisation" else world.suggestion.pk,
+        # Single sign-on URLs name a provider; none is configured here (tests/sso drives real ones).
+        ("scim", "pk"): world.owner.pk,
+        ("", "provider_id"): "no-such-provider",
+        ("", "organization_slug"): "no-such-provider",
         ("", "uidb64"): "x",
         ("", "token"): "y",
     }

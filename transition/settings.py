@@ -286,3 +286,46 @@ HTMX_CONFIG = (
     '"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},'
     '{"code":"400|422","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true}]}'
 )
+
+# ---- Identity: single sign-on, two-factor sign-in, directory provisioning (transition.identity) -------------
+# django-allauth runs the OpenID Connect and SAML side and keeps TOTP authenticators; password sign-in stays
+# Django's own view (wrapped by transition.identity.views.sign_in), so django-axes still counts its failures.
+from transition.identity.config import form_action_origins, social_providers_from_env  # noqa: E402
+
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
+    "transition.identity",
+]
+MIDDLEWARE[MIDDLEWARE.index("axes.middleware.AxesMiddleware") : 0] = [
+    "allauth.account.middleware.AccountMiddleware",
+    "transition.identity.middleware.TwoFactorRequiredMiddleware",
+]
+ACCOUNT_ADAPTER = "transition.identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "transition.identity.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Link an SSO identity to an existing account by email only when the provider verified that email, and only
+# within the provider's own domains (SocialAccountAdapter.can_authenticate_by_email).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in is a POST with a CSRF token
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = social_providers_from_env(os.environ)
+# Chromium applies form-action to the redirect after the sign-in POST, so each provider's origin is allowed,
+# and SSO_FORM_ACTION_ORIGINS adds those of providers configured in the admin.
+SECURE_CSP["form-action"] = [
+    CSP.SELF,
+    *form_action_origins(SOCIALACCOUNT_PROVIDERS),
+    *env_list("SSO_FORM_ACTION_ORIGINS"),
+]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Transition"
+MFA_RECOVERY_CODE_COUNT = 10

@@ -4,13 +4,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from transition import views
+from transition.identity import views as identity_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Password sign-in with the SSO-only and two-factor steps; it answers before transition.accounts' own "login".
+    path("accounts/login/", identity_views.sign_in, name="login"),
     path("accounts/", include("transition.accounts.urls")),
+    path("sso/", include("transition.identity.sso_urls")),
+    path("identity/", include("transition.identity.urls")),
+    path("scim/v2/", include("transition.identity.scim_urls")),
     path("account/", include("privacy.urls")),
     path("assessments/", include("assessments.urls")),
     path("roadmap/", include("roadmaps.urls")),

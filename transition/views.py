@@ -16,6 +16,7 @@ from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import Share
+from transition.identity.models import ShareSuggestion
 from transition.lib.tasks import queue_backlog
 
 
@@ -39,6 +40,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "shared_with_me": Share.objects.filter(person=request.user, status=Share.Status.ACTIVE)
         .select_related("engineer")
         .order_by("engineer__name"),
+        # The directory may suggest a share; only the engineer's yes makes one (transition.identity).
+        "share_suggestions": ShareSuggestion.objects.filter(
+            engineer=request.user, status=ShareSuggestion.Status.OPEN
+        ).select_related("manager"),
     }
     return render(request, "home.html", context)
 

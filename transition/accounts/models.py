@@ -121,6 +121,7 @@ class Notification(models.Model):
         REPLY = "reply", "Reply"
         SHARE_ACCEPTED = "share_accepted", "Share accepted"
         RATING = "rating", "Manager rating"
+        SHARE_ENDED = "share_ended", "Share ended"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -1,0 +1,296 @@
+"""Sign-in with single sign-on and a second factor, share suggestions, and the organisation admin page."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from transition.accounts import views as accounts_views
+from transition.accounts.http import AuthenticatedHttpRequest
+from transition.accounts.models import User
+from transition.accounts.services import ShareError
+from transition.accounts.throttling import remember_device
+from transition.identity import services
+from transition.identity.adapters import PASSWORD_BACKEND
+from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
+
+PENDING_USER = "identity.2fa.user"
+PENDING_NEXT = "identity.2fa.next"
+PENDING_AT = "identity.2fa.at"
+MUST_ENROL = "identity.2fa.must_enrol"
+PENDING_SECONDS = 300
+SSO_ONLY_MESSAGE = (
+    "Your organisation signs in with single sign-on only, so passwords are switched off for {domain}. "
+    "Use the single sign-on button below."
+)
+
+
+def sso_buttons(request: HttpRequest) -> list[dict]:
+    """Every configured identity provider (environment or admin), with where its sign-in starts."""
+    buttons = []
+    for app in get_social_adapter(request).list_apps(request):
+        if app.provider == "openid_connect":
+            url = reverse("openid_connect_login", kwargs={"provider_id": app.provider_id})
+        elif app.provider == "saml":
+            url = reverse("saml_login", kwargs={"organization_slug": app.client_id})
+        else:
+            continue
+        domains = [d.lower() for d in (app.settings or {}).get("domains", [])]
+        buttons.append({"name": app.name, "url": url, "domains": domains})
+    return buttons
+
+
+def _has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(accounts_views.SignInView):
+    """The accounts app's password sign-in (django-axes, the throttled form, the owner's known browser),
+    plus SSO-only domains and TOTP."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_buttons": sso_buttons(self.request)}
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "").strip()
+        organisation = services.organisation_for_email(email) if "@" in email else None
+        if organisation is not None and organisation.sso_only:
+            # Refused before any password is checked, so the attempt neither counts nor tells anything.
+            form = self.get_form_class()(request, initial={"username": email})
+            context = self.get_context_data(form=form, refusal=SSO_ONLY_MESSAGE.format(domain=organisation.domain))
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if _has_totp(user):
+            self.request.session[PENDING_USER] = user.pk
+            self.request.session[PENDING_NEXT] = self.get_success_url()
+            self.request.session[PENDING_AT] = int(time.time())
+            return HttpResponseRedirect(reverse("identity:two_factor"))
+        response = super().form_valid(form)
+        organisation = services.organisation_for_email(user.email)
+        if organisation is not None and organisation.require_2fa:
+            self.request.session[MUST_ENROL] = True
+            return HttpResponseRedirect(reverse("identity:totp_setup"))
+        return response
+
+
+sign_in = SignInView.as_view()
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pk, at = request.session.get(PENDING_USER), request.session.get(PENDING_AT, 0)
+    if pk is None or time.time() - at > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+class CodeForm(AuthenticateForm):
+    pass
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of a password sign-in: a code from the authenticator app, or a recovery code."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Sign in again: the sign-in had expired.")
+        return HttpResponseRedirect(reverse("login"))
+    form = CodeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        next_url = request.session.pop(PENDING_NEXT, "") or reverse("home")
+        for key in (PENDING_USER, PENDING_AT):
+            request.session.pop(key, None)
+        login(request, user, backend=PASSWORD_BACKEND)
+        if form.authenticator.type == Authenticator.Type.RECOVERY_CODES:
+            left = len(RecoveryCodes(form.authenticator).get_unused_codes())
+            messages.warning(
+                request,
+                f"You signed in with a recovery code; {left} left. If your phone is lost, set up the "
+                "authenticator app again on the two-factor page.",
+            )
+        response = HttpResponseRedirect(next_url)
+        # The second factor completes the sign-in: from now on this browser is one the owner uses.
+        remember_device(request, response, user)
+        return response
+    return render(request, "identity/two_factor.html", {"form": form})
+
+
+class EnrolForm(ActivateTOTPForm):
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Set up an authenticator app; the recovery codes are shown once, right after."""
+    user = request.user
+    if not user.has_usable_password():
+        raise Http404("Accounts that sign in with single sign-on use their organisation's second factor.")
+    if _has_totp(user):
+        return render(request, "identity/totp_active.html", {"codes_left": _codes_left(user)})
+    form = EnrolForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            TOTP.activate(user, form.secret)
+            codes = RecoveryCodes.activate(user).generate_codes()
+        clear_totp_secret(request)
+        request.session.pop(MUST_ENROL, None)
+        return render(request, "identity/recovery_codes.html", {"codes": codes})
+    adapter = get_mfa_adapter()
+    url = adapter.build_totp_url(user, form.secret)
+    svg = base64.b64encode(adapter.build_totp_svg(url).encode()).decode()
+    context = {
+        "form": form,
+        "secret": form.secret,
+        "qr": f"data:image/svg+xml;base64,{svg}",
+        "required": MUST_ENROL in request.session,
+    }
+    return render(request, "identity/totp_setup.html", context)
+
+
+def _codes_left(user: User) -> int:
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
+    return len(RecoveryCodes(authenticator).get_unused_codes()) if authenticator else 0
+
+
+@require_POST
+def recovery_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """New recovery codes replace the old ones (all of them), shown once."""
+    user = request.user
+    if not _has_totp(user):
+        messages.info(request, "Set up two-factor sign-in first; recovery codes come with it.")
+        return HttpResponseRedirect(reverse("identity:totp_setup"))
+    with transaction.atomic():
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
+        codes = RecoveryCodes.activate(user).generate_codes()
+    return render(request, "identity/recovery_codes.html", {"codes": codes})
+
+
+# Share suggestions ------------------------------------------------------------------------------------
+
+
+def _get_suggestion_for_user(request: AuthenticatedHttpRequest, pk: int) -> ShareSuggestion:
+    return get_object_or_404(
+        ShareSuggestion.objects.select_related("manager", "engineer"),
+        pk=pk,
+        engineer=request.user,
+        status=ShareSuggestion.Status.OPEN,
+    )
+
+
+@require_GET
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    found = ShareSuggestion.objects.filter(engineer=request.user, status=ShareSuggestion.Status.OPEN).select_related(
+        "manager"
+    )
+    return render(request, "identity/suggestions.html", {"suggestions": found})
+
+
+@require_POST
+def suggestion_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    suggestion = _get_suggestion_for_user(request, pk)
+    if request.POST.get("decision") == "accept":
+        try:
+            services.suggestion_accept(suggestion=suggestion, base_url=request.build_absolute_uri("/").rstrip("/"))
+        except ShareError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Invitation sent to {suggestion.manager.name}. They see your progress once they accept."
+            )
+    else:
+        services.suggestion_decline(suggestion=suggestion)
+        messages.info(request, "Nothing was shared. You can share with anyone at any time on the Sharing page.")
+    return HttpResponseRedirect(reverse("identity:suggestions"))
+
+
+# Organisation admin (staff only): accounts and settings, never assessments or roadmaps --------------------
+
+
+def _staff_only(view):
+    """Organisation admins are staff; to everyone else these pages do not exist (404, as for others' data)."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+@require_GET
+@_staff_only
+def organisations(request: HttpRequest) -> HttpResponse:
+    return render(request, "identity/organisations.html", {"organisations": Organisation.objects.all()})
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("sso_only", "require_2fa")
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_only
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationSettingsForm(request.POST or None, instance=org)
+    new_token: str | None = None  # shown once, on the page that made it
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "settings" and form.is_valid():
+            services.organisation_update(
+                organisation=org, sso_only=form.cleaned_data["sso_only"], require_2fa=form.cleaned_data["require_2fa"]
+            )
+            messages.success(request, "Saved.")
+            return HttpResponseRedirect(request.path)
+        if action == "token":
+            _, new_token = services.scim_token_create(organisation=org, label=request.POST.get("label", "")[:80])
+        if action == "revoke":
+            token = get_object_or_404(ScimToken, pk=request.POST.get("token", "0") or 0, organisation=org)
+            services.scim_token_revoke(token=token)
+            messages.success(request, f"Token {token.label} revoked: the directory can no longer use it.")
+            return HttpResponseRedirect(request.path)
+    providers = [b for b in sso_buttons(request) if org.domain.lower() in b["domains"]]
+    context = {
+        "organisation": org,
+        "form": OrganisationSettingsForm(instance=org),
+        "new_token": new_token,
+        "tokens": org.scim_tokens.all(),
+        "providers": providers,
+        "entries": DirectoryEntry.objects.filter(organisation=org).select_related("user", "manager")[:200],
+        "events": ProvisioningEvent.objects.filter(organisation=org)[:100],
+        "scim_url": request.build_absolute_uri(reverse("scim:users")),
+    }
+    return render(request, "identity/organisation.html", context)
