@@ -45,6 +45,7 @@ PUBLIC = {
 # Pages about the signed-in person's own things: anyone signed in, each seeing their own.
 OWN = {
     "home",
+    "floor",
     "logout",
     "password_change",
     "password_change_done",

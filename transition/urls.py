@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The benchmark's signed-in floor (bench/endpoints.py): what any signed-in page costs at least.
+    path("floor", views.floor, name="floor"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("transition.accounts.urls")),
     path("account/", include("privacy.urls")),
