@@ -132,9 +132,8 @@ def results_context(
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
     else:
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, []))
-    context["cache_keys"] = cache_keys(
-        assessment, framework.version, role.slug, context["read_only"], context["ratings_key"]
-    )
+    read_only = audience is not Audience.OWNER
+    context["cache_keys"] = cache_keys(assessment, framework.version, role.slug, read_only, str(context["ratings_key"]))
     if role_view_only:
         return context
     if audience is Audience.OWNER:
