@@ -76,8 +76,28 @@ Level = Annotated[int, Field(ge=0, le=MAX_LEVEL)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+class _Derived:
+    """The engine's tables for one object. Compared by identity, and knowing its owner: a copy
+    (``model_copy(update=...)``) carries the original's, and must not use them."""
+
+    __slots__ = ("owner", "tables")
+
+    def __init__(self, owner: object) -> None:
+        self.owner = owner
+        self.tables: dict[str, object] = {}
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def derived(self) -> dict[str, object]:
+        """Tables the engine works out from this object, kept beside it: built once per framework load, and
+        gone with it (never in module dicts keyed by id(), which outlive the object)."""
+        kept = self.__dict__.get("_derived")
+        if kept is None or kept.owner is not self:
+            kept = self.__dict__["_derived"] = _Derived(self)
+        return kept.tables
 
 
 class Citation(Frozen):

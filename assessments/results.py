@@ -132,6 +132,8 @@ def results_context(
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
     else:
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, []))
+    read_only = audience is not Audience.OWNER
+    context["cache_keys"] = cache_keys(assessment, framework.version, role.slug, read_only, str(context["ratings_key"]))
     if role_view_only:
         return context
     if audience is Audience.OWNER:
@@ -168,6 +170,16 @@ FROM_RESULT = (
     "gauge",
     "fit_chart",
 )
+
+
+def cache_keys(assessment: Assessment, version: str, role_slug: str, read_only: bool, ratings: str) -> dict[str, str]:
+    """What the page's kept fragments ({% cache %} in results.html, the app's one presentation cache) vary on,
+    built here only: ``page`` for the parts that depend on the finished assessment and who looks, ``role``
+    for the role view, which also changes with the role compared and the managers' ratings."""
+    page = (
+        f"{assessment.pk}:{assessment.finished_at.isoformat() if assessment.finished_at else ''}:{version}:{read_only}"
+    )
+    return {"page": page, "role": f"{page}:{role_slug}:{ratings}"}
 
 
 def ratings_key(ratings: list[ManagerView]) -> str:

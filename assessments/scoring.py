@@ -377,18 +377,10 @@ class _Requirements:
     needed_hundredths: int  # in ten-thousandths
 
 
-_REQUIREMENTS: dict[int, tuple[Role, _Requirements]] = {}
-
-
 def _requirements(role: Role) -> _Requirements:
-    """A role's requirements as exact numbers, worked out once per role object.
-
-    Keyed by the object's id; the entry keeps the object alive, so the id cannot be reused.
-    """
-    cached = _REQUIREMENTS.get(id(role))
-    if cached is None or cached[0] is not role:
-        if len(_REQUIREMENTS) > 64:  # tests build many frameworks; a process serves one
-            _REQUIREMENTS.clear()
+    """A role's requirements as exact numbers, worked out once per role object and kept on it."""
+    cached = role.derived.get("scoring.requirements")
+    if cached is None:
         exact = tuple((slug, req.level, _exact(req.weight)) for slug, req in role.requirements.items())
         weights = {slug: _hundredths(req.weight) for slug, req in role.requirements.items()}
         hundredths = tuple((slug, level, 100 * level, weights[slug] or 0) for slug, level, _ in exact)
@@ -399,9 +391,8 @@ def _requirements(role: Role) -> _Requirements:
             hundredths=hundredths if whole else None,
             needed_hundredths=sum(weight * level for _, _, level, weight in hundredths),
         )
-        cached = (role, table)
-        _REQUIREMENTS[id(role)] = cached
-    return cached[1]
+        role.derived["scoring.requirements"] = cached = table
+    return cached  # type: ignore[return-value]
 
 
 def _readiness_and_gaps(role: Role, levels: _Levels) -> tuple[float, tuple[Gap, ...]]:
@@ -501,15 +492,10 @@ class _Signature:
     by_role: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]  # slug -> (weights, apart)
 
 
-_SIGNATURES: dict[int, tuple[Framework, _Signature]] = {}
-
-
 def _signature(framework: Framework) -> _Signature:
-    # Keyed by id like _requirements, with the object kept alive so the id cannot be reused.
-    cached = _SIGNATURES.get(id(framework))
-    if cached is None or cached[0] is not framework:
-        if len(_SIGNATURES) > 16:
-            _SIGNATURES.clear()
+    # Built once per framework load, kept on the framework itself.
+    cached = framework.derived.get("scoring.signature")
+    if cached is None:
         slugs = [c.slug for c in framework.competencies]
         count = len(framework.roles)
         mean = {s: Fraction(sum(r.requirements[s].level for r in framework.roles), count) for s in slugs}
@@ -519,9 +505,9 @@ def _signature(framework: Framework) -> _Signature:
             apart = tuple(float(r.requirements[s].level - mean[s]) for s in slugs)
             norm = math.sqrt(sum(w * a * a for w, a in zip(weights, apart, strict=True)))
             rows.append((r.slug, weights, apart, norm))
-        cached = (framework, _Signature(roles=tuple(rows), by_role={slug: (w, a) for slug, w, a, _ in rows}))
-        _SIGNATURES[id(framework)] = cached
-    return cached[1]
+        cached = _Signature(roles=tuple(rows), by_role={slug: (w, a) for slug, w, a, _ in rows})
+        framework.derived["scoring.signature"] = cached
+    return cached  # type: ignore[return-value]
 
 
 def _fits(framework: Framework, levels: _Levels) -> tuple[dict[str, float], bool]:

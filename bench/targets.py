@@ -70,6 +70,7 @@ def write(prefix: str, directory: Path, subjects: int = 20, reports: int = 20) -
     for subject in range(subjects):
         a = actors(prefix, subject)
         urls = a.urls
+        lines["floor"].append(_line("GET", urls["floor"], headers=headers(a.engineer)))
         lines["questionnaire"].append(_line("GET", urls["questionnaire"], headers=headers(a.engineer)))
         field = f"item-{a.answer_item.slug}"
         current = a.in_progress.answers.get(item=a.answer_item).choice

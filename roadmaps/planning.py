@@ -166,15 +166,11 @@ class _RoleIndex:
     anchors: tuple[str, ...]
 
 
-_indexes: dict[int, tuple[Framework, _Index, dict[str, _RoleIndex]]] = {}
-
-
 def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
-    # The framework is frozen but not hashable (roles hold dicts); keeping it in the
-    # value stops its id from being reused by another object while cached.
-    cached = _indexes.get(id(framework))
-    if cached is not None and cached[0] is framework:
-        return cached[1], cached[2]
+    # Built once per framework load, kept on the framework itself.
+    cached = framework.derived.get("planning.index")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     actions = sorted(framework.actions, key=lambda a: a.slug)
     index = _Index(
         hours={a.slug: a.hours for a in actions},
@@ -209,9 +205,7 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
             allowed=frozenset(allowed),
             anchors=tuple(a.slug for a in actions if role.slug in a.anchor_for and a.slug in allowed),
         )
-    if len(_indexes) >= 8:
-        _indexes.clear()
-    _indexes[id(framework)] = (framework, index, roles)
+    framework.derived["planning.index"] = (index, roles)
     return index, roles
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
 from django.utils import timezone
 
 from assessments import content, scoring
@@ -134,9 +134,6 @@ def _trend(finished: list[Finished]) -> tuple[float, ...]:
     return tuple(f.readiness_for(role) for f in finished[-TREND_POINTS:])
 
 
-SUMMARY_SECONDS = 24 * 3600
-
-
 @dataclass(frozen=True)
 class Summary:
     """What the dashboard shows of one finished assessment: it never changes once finished."""
@@ -148,47 +145,49 @@ class Summary:
 
 
 def _summaries(pks: list[int]) -> dict[int, Summary]:
-    """The summaries of these finished assessments: each read and scored once per process (CACHES),
-    then taken from there without a query."""
+    """The summaries of these finished assessments, in one query, read off the snapshot each stored when it
+    was finished: only the numbers shown (its role, readiness and levels, and the previous assessment's
+    readiness against each role), never the whole result, and nothing scored again."""
     framework = content.get_framework()
-    keys = {pk: f"team-summary:{framework.version}:{pk}" for pk in pks}
-    cache = caches["summaries"]
-    kept = cache.get_many(keys.values())
-    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    missing = [pk for pk in pks if pk not in found]
-    if missing:
-        made = {
-            a.pk: _summary(framework, a)
-            for a in Assessment.objects.filter(pk__in=missing, status=Assessment.Status.FINISHED)
-            .only("pk", "result", "previous__result")
-            .select_related("previous")
-            if a.result
-        }
-        cache.set_many({keys[pk]: summary for pk, summary in made.items()}, timeout=SUMMARY_SECONDS)
-        found.update(made)
-    return found
-
-
-def _summary(framework: content.Framework, assessment: Assessment) -> Summary:
-    result = scoring.Result.model_validate(assessment.result)
-    role = framework.role_by_slug.get(result.role) if result.role else None
-    return Summary(
-        role_name=role.name if role else None,
-        readiness=result.readiness,
-        change=_change(framework, assessment, result),
-        levels=dict(result.levels),
+    roles = [r.slug for r in framework.roles]
+    # KT() would read "previous" as the JSON column: the previous row's result is named by its path instead.
+    snapshot = KeyTransform("roles", "previous__result")
+    previous = {f"p{i}": KeyTextTransform("readiness", KeyTransform(slug, snapshot)) for i, slug in enumerate(roles)}
+    rows = (
+        Assessment.objects.filter(pk__in=pks, status=Assessment.Status.FINISHED)
+        .annotate(role_slug=KT("result__role"), **previous)
+        .values("pk", "role_slug", "result__readiness", "result__levels", "previous_id", *previous)
     )
-
-
-def _change(framework: content.Framework, assessment: Assessment, result: scoring.Result) -> float | None:
-    # As on the engineer's results page: the previous assessment's own snapshot for the current role,
-    # so a change of target role does not show up as progress or decline.
-    if assessment.previous is None or not assessment.previous.result:
-        return None
-    if result.role not in framework.role_by_slug:
-        return None
-    previous = scoring.Result.model_validate(assessment.previous.result)
-    return round(result.readiness - role_view(framework, previous, result.role).readiness, 1)
+    found: dict[int, Summary] = {}
+    before: dict[int, float] = {}
+    older: dict[int, tuple[int, str]] = {}  # previous results stored before snapshots kept every role
+    for row in rows:
+        if row["result__readiness"] is None:
+            continue
+        role = framework.role_by_slug.get(row["role_slug"] or "")
+        if role is not None and row["previous_id"] is not None:
+            kept = row[f"p{roles.index(role.slug)}"]
+            if kept is not None:
+                before[row["pk"]] = float(kept)
+            else:
+                older[row["pk"]] = (row["previous_id"], role.slug)
+        found[row["pk"]] = Summary(
+            role_name=role.name if role else None,
+            readiness=float(row["result__readiness"]),
+            change=None,
+            levels={k: float(v) for k, v in (row["result__levels"] or {}).items()},
+        )
+    if older:
+        # Worked out from those results' levels, as the results page does (role_view): one query for all.
+        stored = dict(Assessment.objects.filter(pk__in=[p for p, _ in older.values()]).values_list("pk", "result"))
+        for pk, (previous_pk, role_slug) in older.items():
+            if not stored.get(previous_pk):
+                continue  # finished without a result: nothing to compare with
+            result = scoring.Result.model_validate(stored[previous_pk])
+            before[pk] = role_view(framework, result, role_slug).readiness
+    # As on the engineer's results page: the previous assessment's own snapshot for the current role, so a
+    # change of target role does not show up as progress or decline.
+    return {pk: replace(s, change=round(s.readiness - before[pk], 1)) if pk in before else s for pk, s in found.items()}
 
 
 def parse_sort(value: str | None) -> tuple[str, bool]:

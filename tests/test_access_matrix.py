@@ -61,6 +61,7 @@ SCIM_URLS = {"scim:config", "scim:users", "scim:user"}
 # Pages about the signed-in person's own things: anyone signed in, each seeing their own.
 OWN = {
     "home",
+    "floor",
     "logout",
     "password_change",
     "password_change_done",

@@ -181,21 +181,15 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Only what never changes is cached: the rendered results of finished assessments (results.html) and
-# the dashboard's summaries of them (team_selectors). Each process keeps its own copy in memory, so app
-# servers share nothing and nothing needs invalidating. The entry limits bound what a worker holds: 500
-# pages of results (tens of KB each), and 5,000 summaries (about 1 KB each), enough for 250 managers'
-# dashboards of 20; with 500 they pushed each other out and every dashboard load scored again.
+# Only what never changes is cached: the rendered results of finished assessments (results.html). Each
+# process keeps its own copy in memory, so app servers share nothing and nothing needs invalidating; 500
+# entries bound what a worker holds. The dashboard reads its summaries off each assessment's stored
+# snapshot (team/selectors.py) and keeps no cache of its own.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "transition",
         "OPTIONS": {"MAX_ENTRIES": 500},
-    },
-    "summaries": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "transition-summaries",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 

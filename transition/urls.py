@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The benchmark's signed-in floor (bench/endpoints.py): what any signed-in page costs at least.
+    path("floor", views.floor, name="floor"),
     path("readyz", views.readyz, name="readyz"),
     # Password sign-in with the SSO-only and two-factor steps; it answers before transition.accounts' own "login".
     path("accounts/login/", identity_views.sign_in, name="login"),

@@ -57,6 +57,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def floor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The lightest signed-in page: the base template and nothing else, behind the whole middleware stack
+    (session, user, CSRF, CSP, private-page headers). The benchmark measures every page against it."""
+    return render(request, "_base.html")
+
+
+@require_GET
 @login_not_required
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:

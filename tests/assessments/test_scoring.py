@@ -664,3 +664,17 @@ def test_engine_imports_neither_django_nor_the_database():
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name.split(".")[0] == "django"}
     assert {name for name in imported if name.startswith("assessments")} == {"assessments.content"}
+
+
+def test_the_engine_keeps_its_tables_on_the_framework_and_a_copy_builds_its_own(fw):
+    from roadmaps import planning
+
+    result = score(fw, Answers(), "ai-lead")
+    planning.plan(fw, role=result.role, levels=result.levels, hours_per_week=4, months=6)
+    assert {"scoring.signature", "planning.index"} <= fw.derived.keys()
+    assert "scoring.requirements" in fw.role_by_slug["ai-lead"].derived
+    copy = fw.model_copy(update={"version": fw.version})
+    assert copy.derived == {}
+    assert copy == fw  # the tables are no part of what the framework is
+    assert "derived" not in fw.model_dump()
+    assert "_derived" not in fw.model_dump()

@@ -519,3 +519,17 @@ def test_quick_ratings_are_not_badged_low_confidence_on_every_row(engineer_clien
     done = finished_assessment(engineer, 2)
     table = engineer_client.get(results_url(done)).content.decode().split('<table class="level-table">')[1]
     assert "low confidence" not in table.split("</table>")[0]
+
+
+def test_the_kept_fragments_keys_are_built_in_one_place_and_vary_on_what_they_show():
+    from types import SimpleNamespace
+
+    from assessments.results import cache_keys
+
+    finished = SimpleNamespace(pk=7, finished_at=None)
+    owner = cache_keys(finished, "2.0.0", "ai-lead", False, "")  # type: ignore[arg-type]
+    assert cache_keys(finished, "2.0.0", "ai-architect", False, "")["page"] == owner["page"]  # type: ignore[arg-type]
+    assert cache_keys(finished, "2.0.0", "ai-architect", False, "")["role"] != owner["role"]  # type: ignore[arg-type]
+    assert cache_keys(finished, "2.0.0", "ai-lead", False, "abc")["role"] != owner["role"]  # type: ignore[arg-type]
+    assert cache_keys(finished, "2.0.0", "ai-lead", True, "")["page"] != owner["page"]  # type: ignore[arg-type]
+    assert cache_keys(finished, "2.0.1", "ai-lead", False, "")["page"] != owner["page"]  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import content
+from assessments import content, scoring
 from assessments.models import Assessment
 from roadmaps import services as roadmap_services
 from roadmaps.models import RoadmapItem, add_months, month_start
@@ -412,27 +412,23 @@ def test_export_query_count_does_not_grow_with_the_team(manager_client, manager,
     assert len(csv_rows(response)) == people + 1
 
 
-def test_a_finished_assessment_is_scored_for_the_dashboard_once_and_a_new_one_at_once(
+def test_a_finished_assessment_is_read_off_its_snapshot_never_scored_again_and_a_new_one_shows_at_once(
     manager_client, manager, monkeypatch, django_assert_num_queries
 ):
-    from team import selectors as team_selectors
+    from assessments import scoring
 
     engineer = tf.report(manager, 1, name="Kept Person")
     first = tf.finished_assessment(engineer, 2)
-    manager_client.get(DASHBOARD)
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a finished assessment was scored again")
-
-    # Rendered results pages are kept too; as many as the results cache holds do not push the summary out.
-    from django.core.cache import cache, caches
-
-    cache.set_many({f"results-page-{n}": "x" * 100 for n in range(caches["default"]._max_entries + 10)})
+        raise AssertionError("a finished assessment was scored or parsed again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(team_selectors, "_summary", refuse)
-        # The latest assessments are not read again: one query fewer than the first time.
-        with django_assert_num_queries(DASHBOARD_QUERIES - 1):
+        # Neither scored nor its whole result parsed: the numbers shown are read out of the stored snapshot.
+        for name in ("score", "role_readiness"):
+            patched.setattr(scoring, name, refuse)
+        patched.setattr(scoring.Result, "model_validate", refuse)
+        with django_assert_num_queries(DASHBOARD_QUERIES):
             page = manager_client.get(DASHBOARD).content.decode()
     assert f"{round(first.readiness)}%" in page
 
@@ -440,3 +436,18 @@ def test_a_finished_assessment_is_scored_for_the_dashboard_once_and_a_new_one_at
     latest = tf.finished_assessment(engineer, 4)
     row = csv_rows(manager_client.get(EXPORT))[1]
     assert row[2:4] == [str(round(latest.readiness)), str(round(latest.readiness - first.readiness, 1))]
+
+
+def test_a_previous_result_stored_before_snapshots_kept_every_role_still_gives_the_change(manager_client, manager):
+    engineer = tf.report(manager, 1, name="Older Result")
+    first = tf.finished_assessment(engineer, 1, role="ai-product-manager")
+    latest = tf.finished_assessment(engineer, 2)
+    # An older result: only its own role's numbers, no snapshot against every role.
+    stored = dict(first.result)
+    stored.pop("roles")
+    Assessment.objects.filter(pk=first.pk).update(result=stored)
+    expected = scoring.role_readiness(content.get_framework(), "ai-architect", first.result["levels"])[0]
+
+    row = csv_rows(manager_client.get(EXPORT))[1]
+
+    assert row[2:4] == [str(round(latest.readiness)), str(round(latest.readiness - expected, 1))]

@@ -1,0 +1,40 @@
+"""The benchmark's yardstick: the signed-in floor, and the CPU ratios its targets are set in (bench/run.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bench import run
+from transition.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_the_floor_is_the_base_page_behind_the_login():
+    assert Client().get(reverse("floor")).status_code == 302
+    client = Client()
+    client.force_login(
+        User.objects.create_user(email="floor@example.com", name="Floor", password="x-not-a-real-password")
+    )
+    response = client.get(reverse("floor"))
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == ["_base.html"]
+
+
+def test_pages_actions_and_the_floor_are_judged_against_their_own_floors():
+    cpu = {"small": {"healthz": 0.2, "floor": 1.0, "results": 3.9, "roadmap": 4.1, "status": 2.4, "comment": 2.6}}
+    checks = {c["cpu"][1]: c["met"] for c in run.evaluate(None, {}, [], cpu) if "cpu" in c}
+    assert checks == {"floor": True, "results": True, "roadmap": False, "status": True, "comment": False}
+
+
+def test_large_is_judged_against_small_per_request():
+    cpu = {
+        "small": {"healthz": 0.2, "floor": 1.0, "roadmap": 3.0},
+        "large": {"healthz": 0.3, "floor": 1.1, "roadmap": 3.7},
+    }
+    found = {c["target"]: c["met"] for c in run.evaluate(None, {}, [], cpu) if c["target"].startswith("large CPU")}
+    assert found == {
+        "large CPU ≤ 1.2x small: signed-in floor (base page)": True,
+        "large CPU ≤ 1.2x small: roadmap page": False,
+    }
