@@ -10,8 +10,9 @@ from django.utils.formats import date_format
 
 from assessments import content, scoring
 from assessments.results import role_view
-from roadmaps import charts, planning
+from roadmaps import planning
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start
+from transition.lib.charts import Timeline, months_timeline
 
 
 class _Progress:
@@ -118,8 +119,43 @@ class RoadmapView(_Progress):
         )
 
     @functools.cached_property
-    def projection_chart(self) -> charts.ProjectionChart | None:
-        return charts.projection_chart(self.projection)
+    def timeline(self) -> Timeline | None:
+        """The plan at a glance: each month's planned hours against the hours offered, the work that
+        runs over several months as spans, and the projected readiness over them."""
+        roadmap = self.roadmap
+        months = [m for m in self.months if m.number <= roadmap.months]
+        if not months:
+            return None
+        capacity = planning.monthly_capacity(roadmap.hours_per_week)
+        spans = [
+            (_short(item.title), roadmap.month_number(item.month) - 1, roadmap.month_number(item.last_month) - 1)
+            for item in self.counted
+            if item.spans and item.month >= roadmap.start_month
+        ]
+        return months_timeline(
+            [m.hours for m in months],
+            [capacity] * len(months),
+            spans,
+            [p.readiness for p in self.projection] if len(self.projection) == len(months) else (),
+            bars_height=80,
+        )
+
+    @property
+    def timeline_description(self) -> str:
+        capacity = planning.monthly_capacity(self.roadmap.hours_per_week)
+        by_month = {p.month: p.readiness for p in self.projection}
+        words = "; ".join(
+            f"month {m.number}: {m.hours} of {capacity:.0f} h planned"
+            + (f", {by_month[m.number]:.0f} % ready" if m.number in by_month else "")
+            for m in self.months
+            if m.number <= self.roadmap.months
+        )
+        spanning = ", ".join(
+            f"{i.title} (months {self.roadmap.month_number(i.month)}–{self.roadmap.month_number(i.last_month)})"
+            for i in self.counted
+            if i.spans
+        )
+        return words + (f". Running over several months: {spanning}." if spanning else ".")
 
     @property
     def readiness_now(self) -> float:
@@ -158,6 +194,11 @@ class RoadmapView(_Progress):
     def months_of(self, item: RoadmapItem) -> list[MonthView]:
         """Every month the item runs in, for redrawing their progress after a change."""
         return [m for m in self.months if item.runs_in(m.date)]
+
+
+def _short(title: str, most: int = 34) -> str:
+    """A span's label fits its lane; the full title is in the chart's description and on the card."""
+    return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
 def roadmap_items(roadmap: Roadmap) -> list[RoadmapItem]:

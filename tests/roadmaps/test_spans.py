@@ -148,3 +148,18 @@ def test_without_a_stored_split_the_hours_spread_evenly(spanning):
     assert [spanning.hours_in(add_months(spanning.month, n)) for n in range(3)] == [
         spanning.hours // 3 + (1 if n < spanning.hours % 3 else 0) for n in range(3)
     ]
+
+
+def test_the_roadmap_draws_its_months_spans_and_projection_as_one_named_picture(engineer_client, roadmap, spanning):
+    page = engineer_client.get(_detail(roadmap)).content.decode()
+    chart = page.split('class="chart roadmap-timeline"')[1].split("</svg>")[0]
+    assert 'role="img"' in chart
+    assert '<title id="timeline-title">The plan at a glance' in chart
+    desc = chart.split('<desc id="timeline-desc">')[1].split("</desc>")[0]
+    assert "month 1:" in desc
+    assert "month 6:" in desc
+    assert f"{spanning.title} (months 3–5)" in desc
+    assert chart.count('class="timeline-capacity"') == roadmap.months
+    assert "Mentor one engineer" in chart
+    assert 'class="timeline-readiness"' in chart
+    assert "style=" not in chart

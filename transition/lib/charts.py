@@ -296,6 +296,8 @@ class MonthColumn:
     capacity_y: float  # top of the capacity bar
     planned_y: float  # top of the planned-hours bar
     over: bool  # more planned than there is time for
+    capacity_height: float = 0.0
+    planned_height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,9 @@ class Span:
     width: float
     y: float  # the lane's top
     lane: int
+    height: float = 0.0
+    label_x: float = 0.0
+    label_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,8 @@ def months_timeline(
             capacity_y=_r(scale(capacity[i], 0, peak, bottom, top)),
             planned_y=_r(scale(planned[i], 0, peak, bottom, top)),
             over=planned[i] > capacity[i],
+            capacity_height=_r(bottom - scale(capacity[i], 0, peak, bottom, top)),
+            planned_height=_r(bottom - scale(planned[i], 0, peak, bottom, top)),
         )
         for i in range(months)
     )
@@ -374,6 +381,9 @@ def months_timeline(
                 width=_r((last - first + 1) * column - 2 * gap),
                 y=_r(bottom + 12 + lane * lane_height),
                 lane=lane,
+                height=_r(lane_height - 4),
+                label_x=_r(first * column + gap + 6),
+                label_y=_r(bottom + 12 + lane * lane_height + 13),
             )
         )
     height = bottom + 12 + len(lanes_end) * lane_height + 4
