@@ -14,7 +14,7 @@ from assessments.permissions import get_assessment_for_user
 from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
-from transition.lib.http import is_partial
+from transition.lib.http import INVALID, is_partial
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
@@ -36,7 +36,7 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.info(request, "Your previous answers are filled in: change what is different now.")
         return redirect("assessments:resume", pk=assessment.pk)
     context = {"form": form, "roles": roles, "in_progress": in_progress, "finished": finished}
-    return render(request, "assessments/start.html", context, status=400 if form.errors else 200)
+    return render(request, "assessments/start.html", context, status=INVALID if form.errors else 200)
 
 
 @require_GET
@@ -111,7 +111,7 @@ def _questionnaire_page(
         message = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
         if request.htmx:
             context = {"q": q, "field": request.htmx.trigger_name or "", "error": message, "oob": True}
-            return render(request, FIELD_STATUS, context, status=400)
+            return render(request, FIELD_STATUS, context, status=INVALID)
         messages.error(request, message)
         return redirect("assessments:results", pk=assessment.pk)
     if request.method == "POST" and request.htmx:
@@ -122,7 +122,7 @@ def _questionnaire_page(
             q = _save_field(assessment, q, sections, field, request.POST.get(field, ""))
         except services.AssessmentError as exc:
             context = {"q": q, "field": field, "error": str(exc), "oob": True}
-            return render(request, FIELD_STATUS, context, status=400)
+            return render(request, FIELD_STATUS, context, status=INVALID)
         # In the full questionnaire the section's count in the side navigation changes too.
         s = q.section(sections[0].competency.slug) if len(sections) == 1 else None
         return render(request, FIELD_STATUS, {"q": q, "field": field, "oob": True, "s": s})
@@ -142,7 +142,7 @@ def _questionnaire_page(
             return redirect(target)
         q = questionnaire(assessment)
     context = {"assessment": assessment, "q": q, "errors": errors, "fields": _fields(q, sections, errors), **extra}
-    return render(request, template, context, status=400 if errors else 200)
+    return render(request, template, context, status=INVALID if errors else 200)
 
 
 def _fields(q: Questionnaire, sections: list[Section], errors: dict[str, str]) -> list[dict]:

@@ -32,7 +32,7 @@ from team.selectors import (
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.accounts.permissions import Access, get_access
-from transition.lib.http import is_partial
+from transition.lib.http import INVALID, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ def rate(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
         error=error,
         saved=not error,
     )
-    status = 400 if error else 200
+    status = INVALID if error else 200
     if request.htmx:
         context = {"row": row, "engineer": access.engineer, "level_names": content.LEVEL_NAMES}
         return render(request, RATING_ROW, context, status=status)

@@ -248,7 +248,7 @@ LOGGING = {
 # htmx settings that a strict CSP needs; rendered into a <meta> tag by _base.html.
 HTMX_CONFIG = (
     '{"includeIndicatorStyles":false,"allowEval":false,"historyRestoreAsHxRequest":false,'
-    # 400 and 422 answers carry a message to show in place, so they are swapped like successes.
+    # 422 (and 400) answers carry a message to show in place, so they are swapped like successes.
     '"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},'
     '{"code":"400|422","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true}]}'
 )

@@ -135,7 +135,7 @@ def test_an_invitation_the_mail_server_refuses_saves_nothing_and_says_so(enginee
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
     response = engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
 
-    assert response.status_code == 400  # shown at the address, as the form's other refusals
+    assert response.status_code == 422  # shown at the address, as the form's other refusals
     assert "The invitation email could not be sent just now, so nothing was saved." in response.content.decode()
     assert list(Share.objects.all()) == [first]  # the earlier invitation still stands
     first.refresh_from_db()
@@ -174,7 +174,7 @@ def test_it_includes_notes_and_evidence_only_when_ticked(engineer_client):
 )
 def test_bad_input_is_shown_on_the_form_and_nothing_is_saved(engineer_client, data, message):
     response = engineer_client.post(LIST, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert message in body
     assert "The invitation was not sent" in body
@@ -186,7 +186,7 @@ def test_it_refuses_someone_who_already_sees_my_data_in_that_role(engineer_clien
     active_share(engineer, mentor, "mentor")
     mail.outbox.clear()
     response = engineer_client.post(LIST, {"email": mentor.email, "relation": "mentor"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You already share with riley@example.com as your mentor." in response.content.decode()
     assert 'value="riley@example.com"' in response.content.decode()  # what they typed stays
     assert Share.objects.count() == 1
@@ -288,7 +288,7 @@ def test_the_toggle_refuses_a_value_other_than_0_or_1(engineer_client, engineer,
     response = engineer_client.post(
         reverse("sharing:private", args=[share.pk]), {"include_private": value}, **htmx_headers
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose whether to include notes and evidence." in response.content.decode()
     share.refresh_from_db()
     assert share.include_private is False

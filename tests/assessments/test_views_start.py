@@ -77,7 +77,7 @@ def test_not_sure_yet_starts_without_a_role(engineer_client, engineer):
 )
 def test_a_missing_or_unknown_choice_is_reported_in_place(engineer_client, engineer, data, message):
     response = engineer_client.post(URL, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert "<html" in page
     assert message in page

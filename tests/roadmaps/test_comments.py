@@ -138,7 +138,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, roadmap):
 def test_an_empty_comment_is_refused_in_place(client, roadmap, mentor):
     client.force_login(mentor)
     response = _post(client, roadmap, htmx=True, body="   ")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Write something before posting." in response.content.decode()
     assert not Comment.objects.exists()
 

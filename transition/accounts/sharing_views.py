@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from transition.accounts import services
 from transition.accounts.models import Share, User
-from transition.lib.http import HtmxHttpRequest, is_partial
+from transition.lib.http import INVALID, HtmxHttpRequest, is_partial
 
 LIST = "sharing/list.html"
 ACCEPT = "sharing/accept.html"
@@ -96,7 +96,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "invitation_days": services.INVITATION_DAYS,
     }
-    return render(request, LIST, context, status=400 if form.errors else 200)
+    return render(request, LIST, context, status=INVALID if form.errors else 200)
 
 
 def _row_response(request: HtmxHttpRequest, share: Share, part: str, message: str, error: bool = False) -> HttpResponse:
@@ -106,7 +106,7 @@ def _row_response(request: HtmxHttpRequest, share: Share, part: str, message: st
         return redirect("sharing:list")
     share.refresh_from_db()
     context = {"share": share, "now": timezone.now(), "status_message": message}
-    return render(request, f"{LIST}#{part}", context, status=400 if error else 200)
+    return render(request, f"{LIST}#{part}", context, status=INVALID if error else 200)
 
 
 @require_POST

@@ -23,3 +23,9 @@ def sent_id(value: object) -> int:
     """
     text = str(value)
     return int(text) if text.isascii() and text.isdigit() else 0
+
+
+# The status of an answer that refuses what was sent and carries the form, message in place, to show.
+# 422 rather than 400: HTMX_CONFIG swaps both, but with DEBUG on django-htmx's script replaces the whole
+# document with any 400 answer (it means "a broken request" to it), so a mistyped number blanked the page.
+INVALID = 422
