@@ -11,13 +11,30 @@ from assessments import content, results, services
 from assessments.forms import StartForm
 from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
-from assessments.selectors import Questionnaire, Section, latest_assessments, questionnaire
+from assessments.selectors import Questionnaire, Section, latest_assessments, prefill_source, questionnaire
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.lib.http import INVALID, is_partial
+from transition.lib.text import lead_and_rest
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
+
+
+MODES = [
+    (
+        Assessment.Mode.FULL,
+        "Full questionnaire",
+        "about 30 minutes",
+        "What you have done, and work scenarios that test judgement. The most reliable result, blind spots included.",
+    ),
+    (
+        Assessment.Mode.QUICK,
+        "Quick self-rating",
+        "about 3 minutes",
+        "Pick your level on each of the 21 competencies. Fast, but it rests on your own view alone.",
+    ),
+]
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,10 +49,31 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         assessment = services.assessment_start(
             owner=request.user, role=form.chosen_role(), mode=form.cleaned_data["mode"]
         )
-        if assessment.previous_id:
-            messages.info(request, "Your previous answers are filled in: change what is different now.")
+        # Said only when something was copied: a mode's first run starts blank whatever came before.
+        filled = (assessment.answers if assessment.mode == Assessment.Mode.FULL else assessment.ratings).count()
+        if filled:
+            said = "1 answer from last time is" if filled == 1 else f"{filled} answers from last time are"
+            messages.info(request, f"{said} filled in: change what is different now.")
         return redirect("assessments:resume", pk=assessment.pk)
-    context = {"form": form, "roles": roles, "in_progress": in_progress, "finished": finished}
+    # Each mode says whether it starts from earlier answers: the two modes copy different kinds.
+    modes = [
+        (
+            mode,
+            title,
+            minutes,
+            text,
+            prefill_source(request.user, mode, finished),
+        )
+        for mode, title, minutes, text in MODES
+    ]
+    cards = [(role, *lead_and_rest(role.summary)) for role in roles]
+    context = {
+        "form": form,
+        "role_cards": cards,
+        "in_progress": in_progress,
+        "finished": finished,
+        "modes": modes,
+    }
     return render(request, "assessments/start.html", context, status=INVALID if form.errors else 200)
 
 
