@@ -24,6 +24,7 @@ from team.selectors import (
     HEATMAP_MIN_PEOPLE,
     STALLED_AFTER_DAYS,
     Report,
+    mentees_of,
     parse_sort,
     sort_reports,
     team_heatmap,
@@ -77,6 +78,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     readiness = [r.readiness for r in reports if r.readiness is not None]
     context = {
         "reports": sort_reports(reports, key, descending),
+        "mentees": mentees_of(request.user),
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,
         "heatmap": team_heatmap(content.get_framework(), with_results),
