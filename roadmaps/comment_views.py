@@ -39,7 +39,15 @@ def _respond(
         return redirect(_roadmap_page(request, roadmap) + (f"#{anchor}" if anchor else ""))
     threads = comments.threads_for(roadmap)
     shown = threads.by_item.get(item.pk, []) if item else threads.roadmap
-    context = {"roadmap": roadmap, "item": item, "threads": shown, "comment_error": error, "comments_enabled": True}
+    context = {
+        "roadmap": roadmap,
+        "item": item,
+        "threads": shown,
+        "comment_error": error,
+        "comments_enabled": True,
+        # The card's "Comments (n)" is outside the threads swapped in, so it is sent along out of band.
+        "count_oob": comments.comment_count(shown) if item else None,
+    }
     return render(request, THREADS, context, status=INVALID if error else 200)
 
 
