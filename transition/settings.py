@@ -196,8 +196,10 @@ else:
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
 
-# Where the site is reached, for links in emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the site is reached, for links in emails (transition.lib.http.site_url); set it in production.
+# Unset, an email sent while answering a page links to the address that page was asked at, rather
+# than to a guessed one that is wrong whenever the server runs elsewhere.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Transition <noreply@transition.invalid>")
 
 # A strict Content Security Policy: nothing inline but the rare script that

@@ -156,6 +156,20 @@ def test_it_sends_an_invitation_and_shows_it_as_pending(engineer_client, enginee
     assert "Invited" in _row(page, f"share-{share.pk}")
 
 
+def test_the_invitation_link_is_built_from_site_url(engineer_client, settings):
+    settings.SITE_URL = "https://transition.example.com"
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    assert "https://transition.example.com/sharing/accept/" in mail.outbox[0].body
+
+
+def test_without_site_url_the_invitation_links_to_the_address_the_page_was_asked_at(engineer_client, settings):
+    # Not a guessed http://127.0.0.1:8000, which was wrong whenever the server ran anywhere else.
+    settings.SITE_URL = ""
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"}, HTTP_HOST="localhost:8101")
+    assert "http://localhost:8101/sharing/accept/" in mail.outbox[0].body
+    assert "127.0.0.1" not in mail.outbox[0].body
+
+
 def test_it_includes_notes_and_evidence_only_when_ticked(engineer_client):
     engineer_client.post(LIST, {"email": "a@example.com", "relation": "mentor", "include_private": "on"})
     engineer_client.post(LIST, {"email": "b@example.com", "relation": "mentor"})

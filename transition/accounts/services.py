@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from transition.accounts.models import Notification, Share, User
+from transition.lib.http import site_url
 from transition.lib.mail import send_soon
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def share_invite(
     )
     share.full_clean()
     share.save()
-    link = (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
+    link = (base_url or site_url()) + reverse("sharing:accept", args=[token])
     context = {"engineer": engineer, "share": share, "link": link, "days": INVITATION_DAYS}
     try:
         send_mail(
@@ -174,7 +175,7 @@ def notify(
             subject=_subject(f"Transition: {text[:80]}"),
             message=render_to_string(
                 "sharing/email/notification.txt",
-                {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL},
+                {"notification": notification, "recipient": recipient, "site_url": site_url()},
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient.email],

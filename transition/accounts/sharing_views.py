@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from transition.accounts import services
 from transition.accounts.models import Share, User
-from transition.lib.http import INVALID, HtmxHttpRequest, is_partial
+from transition.lib.http import INVALID, HtmxHttpRequest, is_partial, site_url
 
 LIST = "sharing/list.html"
 ACCEPT = "sharing/accept.html"
@@ -75,6 +75,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 relation=form.cleaned_data["relation"],
                 include_private=form.cleaned_data["include_private"],
+                base_url=site_url(request),
             )
         except services.ShareError as exc:
             # Every rule the service can still break is about the address (yourself, already shared).

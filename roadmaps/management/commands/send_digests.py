@@ -13,6 +13,7 @@ from django.utils import timezone
 from roadmaps.models import Roadmap, month_start
 from roadmaps.selectors import roadmap_view
 from transition.accounts.models import DigestSent
+from transition.lib.http import site_url
 
 
 class Command(BaseCommand):
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                 "month": month,
                 "focus": view.focus,
                 "overdue": view.overdue,
-                "link": settings.SITE_URL + reverse("roadmaps:detail", args=[roadmap.pk]),
+                "link": site_url() + reverse("roadmaps:detail", args=[roadmap.pk]),
             }
             try:
                 # The record and the email stand or fall together: a failed send leaves no record, so the next
