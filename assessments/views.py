@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +36,28 @@ MODES = [
         "Pick your level on each of the 21 competencies. Fast, but it rests on your own view alone.",
     ),
 ]
+
+
+@require_GET
+@login_not_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """The five articles the framework cites; each citation on the site links to its entry here."""
+    framework = content.get_framework()
+    cited_by: dict[str, list[str]] = {slug: [] for slug in content.SOURCE_SLUGS}
+    for role in framework.roles:
+        for citation in role.sources:
+            if role.name not in cited_by[citation.source]:
+                cited_by[citation.source].append(role.name)
+    entries = [(source, cited_by[source.slug]) for source in content.get_sources().values()]
+    return render(request, "assessments/sources.html", {"entries": entries, "version": framework.version})
+
+
+@require_GET
+@login_not_required
+def framework_changelog(request: HttpRequest) -> HttpResponse:
+    """The framework's version and what changed in each version, newest first."""
+    framework = content.get_framework()
+    return render(request, "assessments/framework.html", {"framework": framework})
 
 
 @require_http_methods(["GET", "POST"])

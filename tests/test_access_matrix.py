@@ -40,6 +40,9 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "sharing:accept",
+    # What the framework rests on: the articles and the changelog, for anyone weighing the results.
+    "assessments:sources",
+    "assessments:framework",
 }
 # Pages about the signed-in person's own things: anyone signed in, each seeing their own.
 OWN = {
