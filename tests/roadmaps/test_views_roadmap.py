@@ -313,6 +313,15 @@ def test_printable_page_lists_every_month_and_item(engineer_client, roadmap):
         assert item.done_when in shown
 
 
+def test_printable_months_count_what_their_rows_show_skipped_included(engineer_client, roadmap):
+    first, second = roadmap.items.filter(month=roadmap.start_month).order_by("position")[:2]
+    RoadmapItem.objects.filter(pk=first.pk).update(status="done")
+    RoadmapItem.objects.filter(pk=second.pk).update(status="skipped")
+    rows = roadmap.items.filter(month=roadmap.start_month).count()
+    shown = text(parse(engineer_client.get(reverse("roadmaps:print", args=[roadmap.pk])).content))
+    assert f"(1 of {rows - 1} done, 1 skipped," in shown
+
+
 # --- Query budgets -------------------------------------------------------------------------------
 
 # Session, user, unread notifications, roadmap, items, their links, comments: whatever the size.
