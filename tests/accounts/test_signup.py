@@ -74,8 +74,10 @@ def test_the_name_field_comes_first_and_has_the_focus(client):
     page = client.get(reverse("signup")).content.decode()
     name = re.search(r"<input[^>]*name=\"name\"[^>]*>", page)
     email = re.search(r"<input[^>]*name=\"email\"[^>]*>", page)
-    assert name and "autofocus" in name.group(0)
-    assert email and "autofocus" not in email.group(0)
+    assert name is not None
+    assert email is not None
+    assert "autofocus" in name.group(0)
+    assert "autofocus" not in email.group(0)
 
 
 def test_a_new_account_is_welcomed_once(client):
