@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import reswap
 
 from assessments.models import Assessment
 from assessments.selectors import latest_finished_assessment
@@ -190,16 +191,10 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
                 number = int(request.POST["month"])
             except ValueError:
                 raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
+            left = item.month
             services.item_move(item=item, roadmap=roadmap, month_number=number)
             if request.htmx:
-                # The card changes place in the timeline, so the page is drawn again around it. The
-                # redirect alone is only a #fragment change on this same page, which loads nothing:
-                # HX-Refresh makes htmx reload after setting the address.
-                response = HttpResponseClientRedirect(
-                    reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
-                )
-                response["HX-Refresh"] = "true"
-                return response
+                return _item_moved(request, roadmap, left, item)
         elif "pinned" in request.POST:
             services.item_set_pinned(item=item, pinned=request.POST["pinned"] == "1")
         elif "notes" in request.POST:
@@ -209,6 +204,19 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
     except services.RoadmapError as exc:
         return _item_response(request, roadmap, item.pk, error=str(exc), status=INVALID)
     return _item_response(request, roadmap, item.pk)
+
+
+def _item_moved(
+    request: AuthenticatedHttpRequest, roadmap: Roadmap, left: datetime.date, item: RoadmapItem
+) -> HttpResponse:
+    """The card changes place in the timeline: the month it left and the month it joined are sent out of
+    band (with the focus and progress that name it), rather than the whole page reloaded."""
+    view = roadmap_view(roadmap)
+    attach_threads(view.items, roadmap)
+    moved = [m for m in view.months if m.date in (left, item.month)]
+    context = {"view": view, "roadmap": roadmap, "moved_months": moved, "can_edit": True, "comments_enabled": True}
+    response = render(request, "roadmaps/includes/item_card.html#moved", context)
+    return reswap(response, "none")  # everything is out of band; the form's own target moved away
 
 
 @require_POST

@@ -124,12 +124,22 @@ def test_an_unknown_status_in_a_plain_post_is_shown_after_the_redirect(engineer_
 # --- Month and pin ---------------------------------------------------------------------------
 
 
-def test_moving_an_item_with_htmx_pins_it_and_redraws_the_page_at_the_item(engineer_client, roadmap):
+def test_moving_an_item_with_htmx_redraws_the_two_months_in_place_without_a_reload(engineer_client, roadmap):
     item = _first(roadmap)
     response = engineer_client.post(_update(roadmap, item.pk), {"month": "3"}, headers=HTMX)
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == _detail(roadmap) + f"#item-{item.pk}"
+    assert "HX-Redirect" not in response
+    assert "HX-Refresh" not in response
+    assert response["HX-Reswap"] == "none"  # all out of band
+    sent = parse(response.content)
+    left, joined = find(sent, "month-1"), find(sent, "month-3")
+    assert left is not None
+    assert joined is not None
+    assert ("hx-swap-oob", "true") in joined.attributes
+    assert find(joined, f"item-{item.pk}") is not None
+    assert find(left, f"item-{item.pk}") is None
+    assert find(sent, "month-2") is None  # untouched months are not sent
     item.refresh_from_db()
     assert (item.month, item.pinned) == (roadmap.month_date(3), True)
     page = parse(engineer_client.get(_detail(roadmap)).content)
