@@ -63,6 +63,10 @@ def test_it_lists_pending_and_active_shares_with_relation_and_status(engineer_cl
     assert "Invited" in pending_row
     assert "Revoke" in mentor_row
     assert "Revoke" in pending_row
+    # Two steps without JavaScript: the revoking button waits inside a closed disclosure.
+    assert '<details class="confirm">' in mentor_row
+    assert "Stop sharing" in mentor_row
+    assert "Withdraw the invitation" in pending_row
 
 
 def test_it_says_whether_notes_and_evidence_are_included(engineer_client, engineer, mentor):
