@@ -240,7 +240,7 @@ LINK_REFUSED = "Not added: enter a full web address, starting with https://"
 def _link_refused(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int, url: str) -> HttpResponse:
     """The editor again, the address as typed and the message beside its field: on the card with htmx, on the
     item's own page without it (a redirect would lose what was typed and put the message at the top)."""
-    extra = {"link_error": LINK_REFUSED, "link_value": url}
+    extra: dict[str, object] = {"link_error": LINK_REFUSED, "link_value": url}
     if request.htmx:
         return _item_response(request, roadmap, item_pk, status=INVALID, extra=extra)
     view = roadmap_view(roadmap)
