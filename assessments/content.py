@@ -7,6 +7,7 @@ roadmap items can point at rows. Everything here is pure: no ORM, no settings.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import math
@@ -430,6 +431,40 @@ def load_json(text: str) -> Framework:
         raise FrameworkError(f"not valid JSON: {exc}") from exc
     except ValidationError as exc:
         raise FrameworkError(_describe(exc, "framework")) from exc
+
+
+class Source(Frozen):
+    """One of the articles the framework cites, with what a reader needs to find it."""
+
+    slug: SourceSlug
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    author: str = ""
+    publisher: str = ""
+    published: datetime.date | None = None
+
+    @property
+    def byline(self) -> str:
+        return " · ".join(part for part in (self.author, self.publisher) if part)
+
+
+def load_sources(directory: Path = FRAMEWORK_DIR) -> tuple[Source, ...]:
+    """The articles in sources.yaml, one for every source slug, in the file's order."""
+    data = _read_yaml(directory / "sources.yaml")
+    if not isinstance(data, list):
+        raise FrameworkError("sources.yaml: expected a list of sources")
+    try:
+        sources = tuple(Source.model_validate(entry) for entry in data)
+    except ValidationError as exc:
+        raise FrameworkError(_describe(exc, "sources.yaml")) from exc
+    if sorted(s.slug for s in sources) != sorted(SOURCE_SLUGS):
+        raise FrameworkError(f"sources.yaml: expected each of {', '.join(SOURCE_SLUGS)} once")
+    return sources
+
+
+@functools.cache
+def get_sources() -> dict[str, Source]:
+    """The shipped sources by slug, read once per process."""
+    return {source.slug: source for source in load_sources()}
 
 
 @functools.cache

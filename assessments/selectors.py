@@ -220,6 +220,20 @@ def latest_finished_assessment(user, mode: str | None = None) -> Assessment | No
     return finished.select_related("owner", "role", "previous").order_by("-finished_at", "-pk").first()
 
 
+def prefill_source(user, mode: str, previous: Assessment | None) -> Assessment | None:
+    """The finished assessment whose answers a new one in ``mode`` starts from, or None to start blank.
+
+    Only the kind of answer the new mode's pages show is copied: hidden item answers would outrank
+    every new quick rating in the score, and hidden ratings would stand in for unanswered sections.
+    A full questionnaire after a quick check-in starts from the last full answers: 84 questions are
+    too many to answer again from blank. A quick check-in after a full one starts blank, as ratings
+    older than the full results would be stale.
+    """
+    if previous is None or previous.mode == mode:
+        return previous
+    return latest_finished_assessment(user, mode=mode) if mode == Assessment.Mode.FULL else None
+
+
 def latest_assessments(user) -> tuple[Assessment | None, Assessment | None]:
     """The engineer's assessment in progress (if any) and their latest finished one."""
     in_progress = (

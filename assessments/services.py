@@ -21,7 +21,7 @@ from assessments.models import (
     Requirement,
     Role,
 )
-from assessments.selectors import answers_of, latest_finished_assessment
+from assessments.selectors import answers_of, latest_finished_assessment, prefill_source
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import notify
 from transition.lib.text import NUL_MESSAGE
@@ -286,14 +286,7 @@ def assessment_start(*, owner: User, role: Role | None, mode: str) -> Assessment
     )
     assessment.full_clean()
     assessment.save()
-    # Copy only the kind of answer the new mode's pages show: hidden item answers would outrank
-    # every new quick rating in the score, and hidden ratings would stand in for unanswered sections.
-    # A full questionnaire after a quick check-in starts from the last full answers: 84 questions
-    # are too many to answer again from blank. A quick check-in after a full one starts blank, as
-    # ratings older than the full results would be stale.
-    source = previous
-    if previous is not None and previous.mode != mode:
-        source = latest_finished_assessment(owner, mode=mode) if mode == Assessment.Mode.FULL else None
+    source = prefill_source(owner, mode, previous)
     if source is not None and mode == Assessment.Mode.FULL:
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_id=item_id, choice=choice)

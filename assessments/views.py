@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,13 +12,59 @@ from assessments import content, results, services
 from assessments.forms import StartForm
 from assessments.models import Assessment, Role
 from assessments.permissions import get_assessment_for_user
-from assessments.selectors import Questionnaire, Section, finished_assessments, latest_assessments, questionnaire
+from assessments.selectors import (
+    Questionnaire,
+    Section,
+    finished_assessments,
+    latest_assessments,
+    prefill_source,
+    questionnaire,
+)
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
-from transition.lib.http import is_partial
+from transition.lib.http import INVALID, is_partial
+from transition.lib.text import lead_and_rest
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
 FIELD_STATUS = "assessments/includes/questionnaire.html#field_status"
+
+
+MODES = [
+    (
+        Assessment.Mode.FULL,
+        "Full questionnaire",
+        "about 30 minutes",
+        "What you have done, and work scenarios that test judgement. The most reliable result, blind spots included.",
+    ),
+    (
+        Assessment.Mode.QUICK,
+        "Quick self-rating",
+        "about 3 minutes",
+        "Pick your level on each of the 21 competencies. Fast, but it rests on your own view alone.",
+    ),
+]
+
+
+@require_GET
+@login_not_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """The five articles the framework cites; each citation on the site links to its entry here."""
+    framework = content.get_framework()
+    cited_by: dict[str, list[str]] = {slug: [] for slug in content.SOURCE_SLUGS}
+    for role in framework.roles:
+        for citation in role.sources:
+            if role.name not in cited_by[citation.source]:
+                cited_by[citation.source].append(role.name)
+    entries = [(source, cited_by[source.slug]) for source in content.get_sources().values()]
+    return render(request, "assessments/sources.html", {"entries": entries, "version": framework.version})
+
+
+@require_GET
+@login_not_required
+def framework_changelog(request: HttpRequest) -> HttpResponse:
+    """The framework's version and what changed in each version, newest first."""
+    framework = content.get_framework()
+    return render(request, "assessments/framework.html", {"framework": framework})
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,11 +79,32 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         assessment = services.assessment_start(
             owner=request.user, role=form.chosen_role(), mode=form.cleaned_data["mode"]
         )
-        if assessment.previous_id:
-            messages.info(request, "Your previous answers are filled in: change what is different now.")
+        # Said only when something was copied: a mode's first run starts blank whatever came before.
+        filled = (assessment.answers if assessment.mode == Assessment.Mode.FULL else assessment.ratings).count()
+        if filled:
+            said = "1 answer from last time is" if filled == 1 else f"{filled} answers from last time are"
+            messages.info(request, f"{said} filled in: change what is different now.")
         return redirect("assessments:resume", pk=assessment.pk)
-    context = {"form": form, "roles": roles, "in_progress": in_progress, "finished": finished}
-    return render(request, "assessments/start.html", context, status=400 if form.errors else 200)
+    # Each mode says whether it starts from earlier answers: the two modes copy different kinds.
+    modes = [
+        (
+            mode,
+            title,
+            minutes,
+            text,
+            prefill_source(request.user, mode, finished),
+        )
+        for mode, title, minutes, text in MODES
+    ]
+    cards = [(role, *lead_and_rest(role.summary)) for role in roles]
+    context = {
+        "form": form,
+        "role_cards": cards,
+        "in_progress": in_progress,
+        "finished": finished,
+        "modes": modes,
+    }
+    return render(request, "assessments/start.html", context, status=INVALID if form.errors else 200)
 
 
 @require_GET
@@ -111,7 +179,7 @@ def _questionnaire_page(
         message = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
         if request.htmx:
             context = {"q": q, "field": request.htmx.trigger_name or "", "error": message, "oob": True}
-            return render(request, FIELD_STATUS, context, status=400)
+            return render(request, FIELD_STATUS, context, status=INVALID)
         messages.error(request, message)
         return redirect("assessments:results", pk=assessment.pk)
     if request.method == "POST" and request.htmx:
@@ -122,7 +190,7 @@ def _questionnaire_page(
             q = _save_field(assessment, q, sections, field, request.POST.get(field, ""))
         except services.AssessmentError as exc:
             context = {"q": q, "field": field, "error": str(exc), "oob": True}
-            return render(request, FIELD_STATUS, context, status=400)
+            return render(request, FIELD_STATUS, context, status=INVALID)
         # In the full questionnaire the section's count in the side navigation changes too.
         s = q.section(sections[0].competency.slug) if len(sections) == 1 else None
         return render(request, FIELD_STATUS, {"q": q, "field": field, "oob": True, "s": s})
@@ -142,7 +210,7 @@ def _questionnaire_page(
             return redirect(target)
         q = questionnaire(assessment)
     context = {"assessment": assessment, "q": q, "errors": errors, "fields": _fields(q, sections, errors), **extra}
-    return render(request, template, context, status=400 if errors else 200)
+    return render(request, template, context, status=INVALID if errors else 200)
 
 
 def _fields(q: Questionnaire, sections: list[Section], errors: dict[str, str]) -> list[dict]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy.services import user_data_export, user_delete
 from transition.accounts.http import AuthenticatedHttpRequest
+from transition.lib.http import INVALID
 
 
 class DeleteAccountForm(forms.Form):
@@ -49,7 +50,7 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "account/account.html", {"form": form}, status=400)
+        return render(request, "account/account.html", {"form": form}, status=INVALID)
     user = request.user
     logout(request)
     user_delete(user=user)

@@ -10,7 +10,7 @@ from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.permissions import Access, access_to
-from transition.lib.http import is_partial, sent_id
+from transition.lib.http import INVALID, is_partial, sent_id
 
 THREADS = "roadmaps/includes/comments.html#threads"
 
@@ -39,8 +39,16 @@ def _respond(
         return redirect(_roadmap_page(request, roadmap) + (f"#{anchor}" if anchor else ""))
     threads = comments.threads_for(roadmap)
     shown = threads.by_item.get(item.pk, []) if item else threads.roadmap
-    context = {"roadmap": roadmap, "item": item, "threads": shown, "comment_error": error, "comments_enabled": True}
-    return render(request, THREADS, context, status=400 if error else 200)
+    context = {
+        "roadmap": roadmap,
+        "item": item,
+        "threads": shown,
+        "comment_error": error,
+        "comments_enabled": True,
+        # The card's "Comments (n)" is outside the threads swapped in, so it is sent along out of band.
+        "count_oob": comments.comment_count(shown) if item else None,
+    }
+    return render(request, THREADS, context, status=INVALID if error else 200)
 
 
 def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:

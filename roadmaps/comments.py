@@ -143,9 +143,15 @@ def threads_for(roadmap: Roadmap) -> Threads:
     return threads
 
 
+def comment_count(threads: list[Thread]) -> int:
+    """Every comment in these threads, replies included: what a "Comments (n)" heading counts."""
+    return sum(1 + len(thread.replies) for thread in threads)
+
+
 def attach_threads(items: list[RoadmapItem], roadmap: Roadmap) -> list[Thread]:
-    """Give every item its threads (item.threads) and return the roadmap-wide ones."""
+    """Give every item its threads (item.threads) and their comment count, and return the roadmap-wide ones."""
     threads = threads_for(roadmap)
     for item in items:
         item.threads = threads.by_item.get(item.pk, [])  # type: ignore[attr-defined]
+        item.comment_count = comment_count(item.threads)  # type: ignore[attr-defined]
     return threads.roadmap

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from roadmaps.services import DEFAULT_HOURS_PER_WEEK, DEFAULT_MONTHS
@@ -34,3 +36,10 @@ class PlanSettingsForm(forms.Form):
     )
     hours_per_week.widget.attrs.update({"inputmode": "numeric"})
     months.widget.attrs.update({"inputmode": "numeric"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # Always pointed at the message slot: the live preview fills it without redrawing the field.
+            auto_id = self[name].auto_id
+            field.widget.attrs["aria-describedby"] = f"{auto_id}_helptext {auto_id}_error"

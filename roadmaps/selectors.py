@@ -33,6 +33,10 @@ class _Progress:
         return len(self.counted)
 
     @property
+    def skipped(self) -> int:
+        return len(self.items) - len(self.counted)
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 

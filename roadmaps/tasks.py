@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
 from transition.accounts.models import DigestSent
 from transition.accounts.outbox import email_queue
+from transition.lib.http import site_url
 
 
 @task()
@@ -37,7 +37,7 @@ def send_digest(user_id: int, month: str) -> str:
         "month": month_date,
         "focus": view.focus,
         "overdue": view.overdue,
-        "link": settings.SITE_URL + reverse("roadmaps:detail", args=[roadmap.pk]),
+        "link": site_url() + reverse("roadmaps:detail", args=[roadmap.pk]),
     }
     try:
         with transaction.atomic():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import reswap
 
 from assessments import content
 from assessments.models import Assessment
@@ -17,11 +18,11 @@ from assessments.selectors import latest_finished_assessment
 from roadmaps import charts, exports, planning, services
 from roadmaps.comments import attach_threads
 from roadmaps.forms import PlanSettingsForm
-from roadmaps.models import EvidenceLink, Roadmap
+from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
-from roadmaps.selectors import roadmap_view
+from roadmaps.selectors import RoadmapView, roadmap_view
 from transition.accounts.http import AuthenticatedHttpRequest
-from transition.lib.http import is_partial, sent_id
+from transition.lib.http import INVALID, is_partial, sent_id
 
 
 def _chosen_assessment(request: AuthenticatedHttpRequest) -> Assessment | None:
@@ -85,10 +86,12 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             assessment=assessment, hours_per_week=services.DEFAULT_HOURS_PER_WEEK, months=services.DEFAULT_MONTHS
         )
     template = "roadmaps/new.html"
-    if is_partial(request):
+    partial = is_partial(request)
+    if partial:
         template += "#preview"
-    context = {"form": form, "plan": plan, "assessment": assessment, **_preview_context(plan)}
-    return render(request, template, context, status=400 if form.errors else 200)
+    # oob: the fields are outside the preview, so the preview's answer carries their messages to them.
+    context = {"form": form, "plan": plan, "assessment": assessment, "oob": partial, **_preview_context(plan)}
+    return render(request, template, context, status=INVALID if form.errors else 200)
 
 
 @require_GET
@@ -122,10 +125,21 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
     }
     if is_partial(request):
         return render(request, "roadmaps/includes/item_card.html#editor", context)
+    return _item_page(request, roadmap, view, item, context)
+
+
+def _item_page(
+    request: AuthenticatedHttpRequest,
+    roadmap: Roadmap,
+    view: RoadmapView,
+    item: RoadmapItem,
+    context: dict[str, object],
+    status: int = 200,
+) -> HttpResponse:
     attach_threads(view.items, roadmap)
     back_url = reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
     context.update(comments_enabled=True, editing=True, back_url=back_url)
-    return render(request, "roadmaps/item.html", context)
+    return render(request, "roadmaps/item.html", context, status=status)
 
 
 ITEM_CARD = "roadmaps/includes/item_card.html#updated"
@@ -136,7 +150,12 @@ ITEM_GONE = "That item is not on your roadmap any more. Reload the page to see y
 
 
 def _item_response(
-    request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int, error: str = "", status: int = 200
+    request: AuthenticatedHttpRequest,
+    roadmap: Roadmap,
+    item_pk: int,
+    error: str = "",
+    status: int = 200,
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
     if not request.htmx:
         if error:
@@ -161,6 +180,7 @@ def _item_response(
         # Everything but a status button is posted from the editor, which stays open around its "Saved".
         "editing": "status" not in request.POST,
         "oob": True,
+        **(extra or {}),
     }
     return render(request, ITEM_CARD, context, status=status)
 
@@ -172,7 +192,7 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
     try:
         item = get_item_for_owner(roadmap, item_pk)
     except Http404:
-        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=400)
+        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
     try:
         if "status" in request.POST:
             services.item_set_status(item=item, status=request.POST["status"])
@@ -181,16 +201,10 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
                 number = int(request.POST["month"])
             except ValueError:
                 raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
+            left = item.month
             services.item_move(item=item, roadmap=roadmap, month_number=number)
             if request.htmx:
-                # The card changes place in the timeline, so the page is drawn again around it. The
-                # redirect alone is only a #fragment change on this same page, which loads nothing:
-                # HX-Refresh makes htmx reload after setting the address.
-                response = HttpResponseClientRedirect(
-                    reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
-                )
-                response["HX-Refresh"] = "true"
-                return response
+                return _item_moved(request, roadmap, left, item)
         elif "pinned" in request.POST:
             services.item_set_pinned(item=item, pinned=request.POST["pinned"] == "1")
         elif "notes" in request.POST:
@@ -198,8 +212,21 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
         else:
             raise services.RoadmapError("Nothing to change was sent.")
     except services.RoadmapError as exc:
-        return _item_response(request, roadmap, item.pk, error=str(exc), status=400)
+        return _item_response(request, roadmap, item.pk, error=str(exc), status=INVALID)
     return _item_response(request, roadmap, item.pk)
+
+
+def _item_moved(
+    request: AuthenticatedHttpRequest, roadmap: Roadmap, left: datetime.date, item: RoadmapItem
+) -> HttpResponse:
+    """The card changes place in the timeline: the month it left and the month it joined are sent out of
+    band (with the focus and progress that name it), rather than the whole page reloaded."""
+    view = roadmap_view(roadmap)
+    attach_threads(view.items, roadmap)
+    moved = [m for m in view.months if m.date in (left, item.month)]
+    context = {"view": view, "roadmap": roadmap, "moved_months": moved, "can_edit": True, "comments_enabled": True}
+    response = render(request, "roadmaps/includes/item_card.html#moved", context)
+    return reswap(response, "none")  # everything is out of band; the form's own target moved away
 
 
 @require_POST
@@ -208,15 +235,37 @@ def link_add(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpRe
     try:
         item = get_item_for_owner(roadmap, item_pk)
     except Http404:
-        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=400)
+        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
+    url = request.POST.get("url", "")
     try:
-        services.item_link_add(item=item, url=request.POST.get("url", ""))
+        services.item_link_add(item=item, url=url)
     except services.RoadmapError as exc:
-        return _item_response(request, roadmap, item.pk, error=str(exc), status=400)
+        return _item_response(request, roadmap, item.pk, error=str(exc), status=INVALID)
     except ValidationError:
-        message = "enter a full web address, starting with https://"
-        return _item_response(request, roadmap, item.pk, error=f"Evidence link not added: {message}", status=400)
+        return _link_refused(request, roadmap, item.pk, url)
     return _item_response(request, roadmap, item.pk)
+
+
+LINK_REFUSED = "Not added: enter a full web address, starting with https://"
+
+
+def _link_refused(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int, url: str) -> HttpResponse:
+    """The editor again, the address as typed and the message beside its field: on the card with htmx, on the
+    item's own page without it (a redirect would lose what was typed and put the message at the top)."""
+    extra: dict[str, object] = {"link_error": LINK_REFUSED, "link_value": url}
+    if request.htmx:
+        return _item_response(request, roadmap, item_pk, status=INVALID, extra=extra)
+    view = roadmap_view(roadmap)
+    item = next(i for i in view.items if i.pk == item_pk)
+    context: dict[str, object] = {
+        "view": view,
+        "roadmap": roadmap,
+        "item": item,
+        "can_edit": True,
+        "update_url": reverse("roadmaps:item_update", args=[roadmap.pk, item.pk]),
+        **extra,
+    }
+    return _item_page(request, roadmap, view, item, context, status=INVALID)
 
 
 @require_POST
@@ -227,7 +276,7 @@ def link_delete(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> Htt
         # Removed already, in another tab or by a second click: say so on the card the button was on.
         posted = sent_id(request.POST.get("item", ""))
         if roadmap.items.filter(pk=posted).exists():
-            return _item_response(request, roadmap, posted, error=LINK_GONE, status=400)
+            return _item_response(request, roadmap, posted, error=LINK_GONE, status=INVALID)
         raise Http404("No such link.")
     services.item_link_delete(link=link)
     return _item_response(request, roadmap, link.item_id)
@@ -266,16 +315,18 @@ def roadmap_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("roadmaps:detail", pk=pk)
         replan = services.roadmap_replan_preview(roadmap=roadmap, assessment=assessment, **settings)
     template = "roadmaps/replan.html"
-    if is_partial(request):
+    partial = is_partial(request)
+    if partial:
         template += "#preview"
     context = {
         "roadmap": roadmap,
         "form": form,
         "replan": replan,
         "assessment": assessment,
+        "oob": partial,
         **_preview_context(replan.plan if replan else None),
     }
-    status = 400 if form.errors else (409 if request.method == "POST" else 200)
+    status = INVALID if form.errors else (409 if request.method == "POST" else 200)
     return render(request, template, context, status=status)
 
 

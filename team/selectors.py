@@ -67,6 +67,12 @@ def _manager_reports(manager: User):
     )
 
 
+def mentees_of(mentor: User) -> list[User]:
+    """The engineers who share with ``mentor`` as their mentor, by name."""
+    shares = Share.objects.filter(person=mentor, relation=Share.Relation.MENTOR, status=Share.Status.ACTIVE)
+    return list(User.objects.filter(pk__in=shares.values("engineer_id"), is_active=True).order_by("name", "pk"))
+
+
 def team_reports(manager: User, now: datetime.datetime | None = None, *, trends: bool = True) -> list[Report]:
     """Every engineer with an active manager share to ``manager``, in two queries whatever their number,
     and one more for their readiness trends unless ``trends`` is off."""

@@ -24,6 +24,7 @@ from team.selectors import (
     HEATMAP_MIN_PEOPLE,
     STALLED_AFTER_DAYS,
     Report,
+    mentees_of,
     parse_sort,
     sort_reports,
     team_heatmap,
@@ -32,7 +33,7 @@ from team.selectors import (
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.accounts.permissions import Access, get_access
-from transition.lib.http import is_partial
+from transition.lib.http import INVALID, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
 
@@ -77,6 +78,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     readiness = [r.readiness for r in reports if r.readiness is not None]
     context = {
         "reports": sort_reports(reports, key, descending),
+        "mentees": mentees_of(request.user),
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,
         "heatmap": team_heatmap(content.get_framework(), with_results),
@@ -312,7 +314,7 @@ def rate(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpResponse:
         error=error,
         saved=not error,
     )
-    status = 400 if error else 200
+    status = INVALID if error else 200
     if request.htmx:
         context = {"row": row, "engineer": access.engineer, "level_names": content.LEVEL_NAMES}
         return render(request, RATING_ROW, context, status=status)

@@ -60,7 +60,7 @@ def test_evidence_links_only_accept_web_addresses(client):
         response = client.post(
             reverse("roadmaps:link_add", args=[world.roadmap.pk, item.pk]), {"url": bad}, headers={"HX-Request": "true"}
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
     assert item.links.count() == before
 
 

@@ -224,8 +224,10 @@ else:
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
 
-# Where the site is reached, for links in emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the site is reached, for links in emails (transition.lib.http.site_url); set it in production.
+# Unset, an email sent while answering a page links to the address that page was asked at, rather
+# than to a guessed one that is wrong whenever the server runs elsewhere.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Transition <noreply@transition.invalid>")
 
 # A strict Content Security Policy: nothing inline but the rare script that
@@ -276,7 +278,7 @@ LOGGING = {
 # htmx settings that a strict CSP needs; rendered into a <meta> tag by _base.html.
 HTMX_CONFIG = (
     '{"includeIndicatorStyles":false,"allowEval":false,"historyRestoreAsHxRequest":false,'
-    # 400 and 422 answers carry a message to show in place, so they are swapped like successes.
+    # 422 (and 400) answers carry a message to show in place, so they are swapped like successes.
     '"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},'
     '{"code":"400|422","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true}]}'
 )

@@ -197,7 +197,10 @@ def test_mark_all_read_marks_only_mine(user_client, user):
 # What sends them
 
 
-def test_an_accepted_invitation_notifies_and_emails_the_engineer(client, user, django_capture_on_commit_callbacks):
+def test_an_accepted_invitation_notifies_and_emails_the_engineer(
+    client, user, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://transition.example.com"
     _, token = invite(user, "riley@example.com", "manager")
     mail.outbox.clear()
     riley = UserFactory(name="Riley Mentor", email="riley@example.com")
@@ -208,7 +211,7 @@ def test_an_accepted_invitation_notifies_and_emails_the_engineer(client, user, d
     message = mail.outbox[0]
     assert message.to == [user.email]
     assert message.subject == "Transition: Riley Mentor accepted your invitation as your manager."
-    assert "http://127.0.0.1:8000/sharing/" in message.body
+    assert "https://transition.example.com/sharing/" in message.body
     client.force_login(user)
     body = client.get(reverse("home")).content.decode()
     assert _nav_link(body) == "Notifications, 1 unread"

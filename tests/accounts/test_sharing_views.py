@@ -64,6 +64,10 @@ def test_it_lists_pending_and_active_shares_with_relation_and_status(engineer_cl
     assert "Invited" in pending_row
     assert "Revoke" in mentor_row
     assert "Revoke" in pending_row
+    # Two steps without JavaScript: the revoking button waits inside a closed disclosure.
+    assert '<details class="confirm">' in mentor_row
+    assert "Stop sharing" in mentor_row
+    assert "Withdraw the invitation" in pending_row
 
 
 def test_it_says_whether_notes_and_evidence_are_included(engineer_client, engineer, mentor):
@@ -181,6 +185,20 @@ def test_it_sends_an_invitation_and_shows_it_as_pending(engineer_client, enginee
     assert "Invited" in _row(page, f"share-{share.pk}")
 
 
+def test_the_invitation_link_is_built_from_site_url(engineer_client, settings):
+    settings.SITE_URL = "https://transition.example.com"
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"})
+    assert "https://transition.example.com/sharing/accept/" in mail.outbox[0].body
+
+
+def test_without_site_url_the_invitation_links_to_the_address_the_page_was_asked_at(engineer_client, settings):
+    # Not a guessed http://127.0.0.1:8000, which was wrong whenever the server ran anywhere else.
+    settings.SITE_URL = ""
+    engineer_client.post(LIST, {"email": "boss@example.com", "relation": "manager"}, HTTP_HOST="localhost:8101")
+    assert "http://localhost:8101/sharing/accept/" in mail.outbox[0].body
+    assert "127.0.0.1" not in mail.outbox[0].body
+
+
 def test_it_includes_notes_and_evidence_only_when_ticked(engineer_client):
     engineer_client.post(LIST, {"email": "a@example.com", "relation": "mentor", "include_private": "on"})
     engineer_client.post(LIST, {"email": "b@example.com", "relation": "mentor"})
@@ -199,7 +217,7 @@ def test_it_includes_notes_and_evidence_only_when_ticked(engineer_client):
 )
 def test_bad_input_is_shown_on_the_form_and_nothing_is_saved(engineer_client, data, message):
     response = engineer_client.post(LIST, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert message in body
     assert "The invitation was not sent" in body
@@ -211,7 +229,7 @@ def test_it_refuses_someone_who_already_sees_my_data_in_that_role(engineer_clien
     active_share(engineer, mentor, "mentor")
     mail.outbox.clear()
     response = engineer_client.post(LIST, {"email": mentor.email, "relation": "mentor"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "You already share with riley@example.com as your mentor." in response.content.decode()
     assert 'value="riley@example.com"' in response.content.decode()  # what they typed stays
     assert Share.objects.count() == 1
@@ -313,7 +331,7 @@ def test_the_toggle_refuses_a_value_other_than_0_or_1(engineer_client, engineer,
     response = engineer_client.post(
         reverse("sharing:private", args=[share.pk]), {"include_private": value}, **htmx_headers
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose whether to include notes and evidence." in response.content.decode()
     share.refresh_from_db()
     assert share.include_private is False

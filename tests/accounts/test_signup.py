@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,18 @@ def test_errors_are_linked_to_their_fields(client):
 def test_signed_in_people_are_sent_home(client):
     client.force_login(UserFactory())
     assert client.get(reverse("signup")).url == reverse("home")
+
+
+def test_the_name_field_comes_first_and_has_the_focus(client):
+    page = client.get(reverse("signup")).content.decode()
+    name = re.search(r"<input[^>]*name=\"name\"[^>]*>", page)
+    email = re.search(r"<input[^>]*name=\"email\"[^>]*>", page)
+    assert name is not None
+    assert email is not None
+    assert "autofocus" in name.group(0)
+    assert "autofocus" not in email.group(0)
+
+
+def test_a_new_account_is_welcomed_once(client):
+    page = client.post(reverse("signup"), GOOD, follow=True).content.decode()
+    assert page.count("Welcome") == 1

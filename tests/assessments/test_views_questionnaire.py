@@ -188,7 +188,7 @@ def test_too_long_evidence_is_refused_in_place(engineer_client, full):
     response = engineer_client.post(
         section_url(full, "mentoring"), {"evidence-mentoring": "x" * 2001}, headers=htmx("evidence-mentoring")
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Keep evidence under 2000 characters" in response.content.decode()
     assert not Evidence.objects.filter(assessment=full).exists()
 
@@ -225,7 +225,7 @@ def test_a_value_outside_the_options_is_refused_in_place(engineer_client, full, 
     item = items_of("mentoring")[0]
     field = f"item-{item.slug}"
     response = engineer_client.post(section_url(full, "mentoring"), {field: value}, headers=htmx(field))
-    assert response.status_code == 400
+    assert response.status_code == 422
     fragment = response.content.decode()
     assert "<html" not in fragment
     # The message replaces the field's status line, next to the question.
@@ -240,7 +240,7 @@ def test_a_scenario_answer_past_its_last_option_is_refused(engineer_client, full
     response = engineer_client.post(
         section_url(full, "mentoring"), {field: str(len(scenario.options))}, headers=htmx(field)
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Answer.objects.filter(assessment=full).exists()
 
 
@@ -256,7 +256,7 @@ def test_a_scenario_answer_past_its_last_option_is_refused(engineer_client, full
 )
 def test_an_unknown_question_is_refused_in_place(engineer_client, full, field, message):
     response = engineer_client.post(section_url(full, "mentoring"), {field: "1"}, headers=htmx(field))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Answer.objects.filter(assessment=full).exists()
     assert not Rating.objects.filter(assessment=full).exists()
@@ -269,7 +269,7 @@ def test_a_plain_post_with_a_bad_value_shows_the_page_with_the_message_and_keeps
     response = engineer_client.post(
         section_url(full, "mentoring"), {f"item-{good.slug}": "2", f"item-{bad.slug}": "9", "go": "next"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert "<html" in page
     assert "Some answers were not saved" in page
@@ -319,7 +319,7 @@ def test_an_htmx_post_to_a_finished_assessment_is_refused_in_place(engineer_clie
     done = AssessmentFactory(owner=engineer, finished=True)
     field = f"item-{items_of('mentoring')[0].slug}"
     response = engineer_client.post(section_url(done, "mentoring"), {field: "1"}, headers=htmx(field))
-    assert response.status_code == 400
+    assert response.status_code == 422
     fragment = response.content.decode()
     assert "<html" not in fragment
     assert "This assessment is finished, so its answers can no longer change." in fragment
@@ -406,7 +406,7 @@ def test_an_htmx_rating_is_saved_and_answered_with_saved_and_the_progress(engine
 @pytest.mark.parametrize("value", ["5", "-1", "high"])
 def test_a_rating_outside_0_to_4_is_refused_in_place(engineer_client, quick, value):
     response = engineer_client.post(quick_url(quick), {"rating-mentoring": value}, headers=htmx("rating-mentoring"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose a level from 0 to 4." in response.content.decode()
     assert not Rating.objects.exists()
 
@@ -415,7 +415,7 @@ def test_quick_page_refuses_questions_of_the_full_questionnaire(engineer_client,
     # Item answers are not on the quick page; saved anyway they would outrank the ratings in the score.
     field = f"item-{items_of('mentoring')[0].slug}"
     response = engineer_client.post(quick_url(quick), {field: "4"}, headers=htmx(field))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "That question is not part of this page." in response.content.decode()
     assert not Answer.objects.exists()
 
@@ -424,7 +424,7 @@ def test_section_page_refuses_quick_ratings(engineer_client, full):
     response = engineer_client.post(
         section_url(full, "mentoring"), {"rating-mentoring": "4"}, headers=htmx("rating-mentoring")
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "That field is not part of this page." in response.content.decode()
     assert not Rating.objects.exists()
 

@@ -77,7 +77,7 @@ def test_not_sure_yet_starts_without_a_role(engineer_client, engineer):
 )
 def test_a_missing_or_unknown_choice_is_reported_in_place(engineer_client, engineer, data, message):
     response = engineer_client.post(URL, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert "<html" in page
     assert message in page
@@ -124,8 +124,19 @@ def test_a_reassessment_starts_with_the_previous_answers(engineer_client, engine
     assert new.previous == previous
     assert Answer.objects.get(assessment=new, item=item).choice == 3
     page = response.content.decode()
-    assert "Your previous answers are filled in" in page
+    assert "1 answer from last time is filled in" in page
     # The copied answer is shown checked in the section it belongs to.
     assert response.redirect_chain[-1][0] == reverse("assessments:section", args=[new.pk, "systems-thinking"])
     assert 'name="item-systems-thinking-failure-map" value="3" checked' in page
     assert "Led the incident review" in page
+
+
+@pytest.mark.parametrize(("before", "now"), [("quick", "full"), ("full", "quick")])
+def test_a_new_mode_that_starts_blank_does_not_claim_answers_are_filled_in(engineer_client, engineer, before, now):
+    previous = AssessmentFactory(owner=engineer, finished=True, quick=before == "quick")
+    if before == "full":
+        AnswerFactory(assessment=previous, item=Item.objects.get(slug="systems-thinking-failure-map"), choice=3)
+    start = engineer_client.get(URL).content.decode()
+    assert "Starts blank" in start
+    response = engineer_client.post(URL, {"role": "ai-architect", "mode": now}, follow=True)
+    assert "filled in" not in response.content.decode()

@@ -43,6 +43,7 @@ def test_mentor_comments_on_an_item_and_the_engineer_replies(live_server, browse
     card.get_by_role("button", name="Post comment").click()
     expect(card.locator(".comment-body").get_by_text("Start with")).to_be_visible()
     expect(card.get_by_role("link", name="https://example.com/evals")).to_be_visible()
+    expect(card.get_by_text("Comments (1)")).to_be_visible()  # the count follows the post, no reload
     assert_no_axe_violations(mentor)
 
     engineer = browser.new_context().new_page()
@@ -57,6 +58,7 @@ def test_mentor_comments_on_an_item_and_the_engineer_replies(live_server, browse
     card.get_by_label("Your reply").fill("Thanks, doing it this week.")
     card.get_by_role("button", name="Post reply").click()
     expect(card.locator(".replies .comment-body").get_by_text("Thanks, doing it this week.")).to_be_visible()
+    expect(card.get_by_text("Comments (2)")).to_be_visible()
     assert_no_axe_violations(engineer)
 
 

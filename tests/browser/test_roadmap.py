@@ -128,11 +128,14 @@ def _first_card_with_its_editor_open(live_server, page, engineer):
 
 def test_move_an_item_to_another_month(live_server, page, engineer):
     roadmap, item, card = _first_card_with_its_editor_open(live_server, page, engineer)
+    page.evaluate(MARK)
     card.get_by_label("Move to").select_option("3")
     card.get_by_role("button", name="Move", exact=True).click()
 
     moved = page.locator(f"#month-3 #item-{item.pk}")
     expect(moved).to_be_visible()
+    assert page.evaluate(STILL_HERE) == "still here", "the move reloaded the page"
+    assert_no_axe_violations(page)
     expect(moved.get_by_text("pinned", exact=True)).to_be_visible()
     expect(page.locator(f"#month-1 #item-{item.pk}")).to_have_count(0)
     item.refresh_from_db()

@@ -97,7 +97,12 @@ def test_an_engineer_shares_with_a_manager_and_a_mentor(live_server, page, brows
     page.get_by_role("button", name="Include notes and evidence for Morgan Manager").click()
     expect(page.get_by_role("button", name="Stop including notes and evidence for Morgan Manager")).to_be_focused()
     expect(page.locator("#sharing-status")).to_have_text("Morgan Manager now sees your notes and evidence.")
-    page.get_by_role("button", name="Revoke Riley Mentor").click()
+    # Revoking takes a second, deliberate click: the first only asks.
+    page.get_by_text("Revoke Riley Mentor").click()
+    expect(page.get_by_text("Riley Mentor stops seeing your data at once.")).to_be_visible()
+    assert Share.objects.get(email="riley@example.com").status == Share.Status.ACTIVE
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Stop sharing with Riley Mentor").click()
     expect(page.get_by_role("row", name=re.compile("Riley Mentor"))).to_contain_text("No longer sees your data")
     expect(page.locator("#sharing-status")).to_have_text("Riley Mentor no longer sees your data.")
     assert Share.objects.get(email="riley@example.com").status == Share.Status.REVOKED

@@ -106,7 +106,7 @@ def test_export_holds_nothing_of_anyone_else(client, world):
 def test_deleting_the_account_needs_the_password(client, world):
     client.force_login(world["engineer"])
     response = client.post(reverse("account:delete"), {"password": "wrong"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nothing was deleted" in response.content.decode()
     assert User.objects.filter(pk=world["engineer"].pk).exists()
 

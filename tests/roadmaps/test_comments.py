@@ -87,6 +87,20 @@ def test_mentor_comments_on_one_item_in_place_through_htmx(client, roadmap, ment
     assert Comment.objects.get().item == item
 
 
+def test_the_items_comment_count_is_updated_with_the_comment_posted(client, roadmap, mentor):
+    item = roadmap.items.first()
+    Comment.objects.create(roadmap=roadmap, item=item, author=mentor, body="First")
+    client.force_login(roadmap.owner)
+    assert (
+        f'<span id="comment-count-{item.pk}">1</span>'
+        in client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
+    )
+    root = Comment.objects.get()
+    response = _post(client, roadmap, htmx=True, body="A reply counts too.", parent=root.pk)
+    # Sent out of band: the "Comments (n)" summary is outside the threads the form swaps.
+    assert f'<span id="comment-count-{item.pk}" hx-swap-oob="true">2</span>' in response.content.decode()
+
+
 def test_the_engineer_replies_in_the_same_thread_and_the_mentor_is_notified(client, roadmap, mentor):
     root = Comment.objects.create(roadmap=roadmap, author=mentor, body="How did the interviews go?")
     client.force_login(roadmap.owner)
@@ -140,7 +154,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, roadmap):
 def test_an_empty_comment_is_refused_in_place(client, roadmap, mentor):
     client.force_login(mentor)
     response = _post(client, roadmap, htmx=True, body="   ")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Write something before posting." in response.content.decode()
     assert not Comment.objects.exists()
 

@@ -68,7 +68,8 @@ def avery():
     return engineer
 
 
-def test_it_emails_this_months_focus_and_what_is_overdue(avery):
+def test_it_emails_this_months_focus_and_what_is_overdue(avery, settings):
+    settings.SITE_URL = "https://transition.example.com"
     output = run()
     assert output == f"Queued 1 digest for {THIS_MONTH:%Y-%m}: 0 already sent this month, 0 with nothing due.\n"
     [message] = mail.outbox
@@ -79,7 +80,7 @@ def test_it_emails_this_months_focus_and_what_is_overdue(avery):
     assert f"- Interview three users (planned for {LAST_MONTH:%B})" in overdue
     assert "Document failure cases" not in message.body  # done
     assert "Lead a design session" not in message.body  # next month
-    assert f"http://127.0.0.1:8000/roadmap/{avery.roadmap.pk}/" in message.body
+    assert f"https://transition.example.com/roadmap/{avery.roadmap.pk}/" in message.body
     assert DigestSent.objects.filter(user=avery, month=THIS_MONTH).exists()
 
 

@@ -105,7 +105,7 @@ def test_an_unknown_status_is_refused_in_place_and_nothing_is_saved(engineer_cli
 
     response = engineer_client.post(_update(roadmap, item.pk), {"status": status}, headers=HTMX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     card = find(parse(response.content), f"item-{item.pk}")
     assert "Choose to do, doing, done or skipped." in text(card)
     assert _state(roadmap) == before
@@ -124,12 +124,22 @@ def test_an_unknown_status_in_a_plain_post_is_shown_after_the_redirect(engineer_
 # --- Month and pin ---------------------------------------------------------------------------
 
 
-def test_moving_an_item_with_htmx_pins_it_and_redraws_the_page_at_the_item(engineer_client, roadmap):
+def test_moving_an_item_with_htmx_redraws_the_two_months_in_place_without_a_reload(engineer_client, roadmap):
     item = _first(roadmap)
     response = engineer_client.post(_update(roadmap, item.pk), {"month": "3"}, headers=HTMX)
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == _detail(roadmap) + f"#item-{item.pk}"
+    assert "HX-Redirect" not in response
+    assert "HX-Refresh" not in response
+    assert response["HX-Reswap"] == "none"  # all out of band
+    sent = parse(response.content)
+    left, joined = find(sent, "month-1"), find(sent, "month-3")
+    assert left is not None
+    assert joined is not None
+    assert ("hx-swap-oob", "true") in joined.attributes
+    assert find(joined, f"item-{item.pk}") is not None
+    assert find(left, f"item-{item.pk}") is None
+    assert find(sent, "month-2") is None  # untouched months are not sent
     item.refresh_from_db()
     assert (item.month, item.pinned) == (roadmap.month_date(3), True)
     page = parse(engineer_client.get(_detail(roadmap)).content)
@@ -154,7 +164,7 @@ def test_a_month_outside_the_horizon_is_refused_in_place_and_nothing_is_saved(en
 
     response = engineer_client.post(_update(roadmap, item.pk), {"month": month}, headers=HTMX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose a month from 1 to 6." in text(find(parse(response.content), f"item-{item.pk}"))
     assert _state(roadmap) == before
 
@@ -182,7 +192,7 @@ def test_a_post_with_nothing_to_change_is_refused(engineer_client, roadmap):
     item = _first(roadmap)
     before = _state(roadmap)
     response = engineer_client.post(_update(roadmap, item.pk), {}, headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nothing to change was sent." in text(parse(response.content))
     assert _state(roadmap) == before
 
@@ -213,7 +223,7 @@ def test_an_item_of_another_roadmap_is_refused_in_place_and_nothing_is_saved(
 
     response = engineer_client.post(url, data, headers=HTMX)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     answer = find(parse(response.content), f"item-{other_item.pk}")
     assert "That item is not on your roadmap" in text(answer)
     assert "Their private notes." not in response.content.decode(), "nothing of someone else's roadmap is shown"
@@ -233,7 +243,7 @@ def test_an_item_a_replan_removed_in_another_tab_is_refused_in_place(engineer_cl
     gone = item.pk
     item.delete()
     response = engineer_client.post(_update(roadmap, gone), {"status": "done"}, headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "That item is not on your roadmap" in text(find(parse(response.content), f"item-{gone}"))
 
 
@@ -254,7 +264,7 @@ def test_too_long_notes_are_refused_in_place_and_the_old_notes_kept(engineer_cli
     engineer_client.post(_update(roadmap, item.pk), {"notes": "First draft."})
     before = _state(roadmap)
     response = engineer_client.post(_update(roadmap, item.pk), {"notes": "x" * 5001}, headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Keep notes under 5000 characters (these are 5001)." in text(parse(response.content))
     assert _state(roadmap) == before
 
@@ -281,9 +291,28 @@ def test_a_bad_evidence_link_is_refused_in_place(engineer_client, roadmap, url):
     response = engineer_client.post(
         reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]), {"url": url}, headers=HTMX
     )
-    assert response.status_code == 400
-    assert "Evidence link not added" in text(find(parse(response.content), f"item-{item.pk}"))
+    assert response.status_code == 422
+    slot = find(parse(response.content), f"link-{item.pk}-error")
+    assert "Not added: enter a full web address" in text(slot)
+    field = find(parse(response.content), f"link-{item.pk}")
+    assert field is not None
+    assert ("aria-describedby", f"link-{item.pk}-error") in field.attributes
+    assert ("value", url) in field.attributes or not url  # what was typed stays, to be corrected
     assert _state(roadmap) == before
+
+
+def test_a_bad_evidence_link_without_javascript_shows_the_editor_with_the_message_beside_the_field(
+    engineer_client, roadmap
+):
+    item = _first(roadmap)
+    response = engineer_client.post(
+        reverse("roadmaps:link_add", args=[roadmap.pk, item.pk]), {"url": "javascript:alert(1)"}
+    )
+    assert response.status_code == 422
+    page = parse(response.content)
+    assert find(page, "main") is not None
+    assert "Not added: enter a full web address" in text(find(page, f"link-{item.pk}-error"))
+    assert not EvidenceLink.objects.exists()
 
 
 def test_removing_a_link_that_is_already_gone_says_so_on_its_card(engineer_client, roadmap):
@@ -293,7 +322,7 @@ def test_removing_a_link_that_is_already_gone_says_so_on_its_card(engineer_clien
     assert engineer_client.post(remove, {"item": item.pk}, headers=HTMX).status_code == 200
 
     again = engineer_client.post(remove, {"item": item.pk}, headers=HTMX)  # a second tab, or a second click
-    assert again.status_code == 400
+    assert again.status_code == 422
     card = find(parse(again.content), f"item-{item.pk}")
     assert "That link had already been removed." in text(card)
     assert "eval-report" not in again.content.decode()

@@ -93,7 +93,8 @@ def test_an_htmx_replan_preview_is_the_preview_of_the_full_page(engineer_client,
     full = engineer_client.get(_replan(roadmap), query)
     assert partial.status_code == 200
     assert "<html" not in partial.content.decode()
-    fragment = parse(partial.content)
+    fragment = find(parse(partial.content), "preview")
+    assert fragment is not None
     assert fragment.name == "section"
     assert fragment == find(parse(full.content), "preview")
 
@@ -106,11 +107,11 @@ def test_an_htmx_replan_preview_is_the_preview_of_the_full_page(engineer_client,
         ("5", "24", "A plan covers at most 12 months"),
     ],
 )
-def test_bad_numbers_in_the_htmx_replan_preview_answer_400_with_the_message(
+def test_bad_numbers_in_the_htmx_replan_preview_answer_422_with_the_message(
     engineer_client, roadmap, hours, months, message
 ):
     response = engineer_client.get(_replan(roadmap), {"hours_per_week": hours, "months": months}, headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "<html" not in response.content.decode()
     assert message in text(parse(response.content))
     assert "Apply this re-plan" not in response.content.decode()
@@ -183,7 +184,7 @@ def test_applying_with_hours_out_of_range_saves_nothing_and_says_why(engineer_cl
     before = _items(roadmap)
     data = {"hours_per_week": hours, "months": "6", "version": str(roadmap.version)}
     response = engineer_client.post(_replan(roadmap), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert _items(roadmap) == before
     roadmap.refresh_from_db()

@@ -60,7 +60,8 @@ def test_changing_the_numbers_with_htmx_returns_only_the_preview_as_a_full_page_
     full = engineer_client.get(NEW, query)
 
     assert partial.status_code == full.status_code == 200
-    fragment = parse(partial.content)
+    fragment = find(parse(partial.content), "preview")
+    assert fragment is not None
     assert fragment.name == "section"
     assert "<html" not in partial.content.decode()
     assert fragment == find(parse(full.content), "preview")
@@ -109,22 +110,52 @@ def test_a_boosted_or_history_restore_request_gets_the_whole_new_page(engineer_c
         ("5", "13", "A plan covers at most 12 months; re-plan after that."),
     ],
 )
-def test_bad_numbers_in_the_htmx_preview_answer_400_with_the_message_in_the_fragment(
+def test_bad_numbers_in_the_htmx_preview_answer_422_with_the_message_in_the_fragment(
     engineer_client, engineer, hours, months, message
 ):
     assessment = finished_assessment(engineer)
     query = {"assessment": assessment.pk, "hours_per_week": hours, "months": months}
     response = engineer_client.get(NEW, query, headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "<html" not in response.content.decode()
     assert message in text(parse(response.content))
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"), [("0", "Give at least 1 hour a week."), ("41", "40 hours a week"), ("", "Enter the hours")]
+)
+def test_a_bad_number_in_the_htmx_preview_is_sent_to_the_slot_beside_its_field(
+    engineer_client, engineer, hours, message
+):
+    assessment = finished_assessment(engineer)
+    query = {"assessment": assessment.pk, "hours_per_week": hours, "months": "6"}
+    response = engineer_client.get(NEW, query, headers=HTMX)
+    # 422, not 400: with DEBUG on, django-htmx's script swaps a 400 answer in for the whole document.
+    assert response.status_code == 422
+    slot = find(parse(response.content), "id_hours_per_week_error")
+    assert slot is not None
+    assert ("hx-swap-oob", "true") in slot.attributes
+    assert message in text(slot)
+    assert text(find(parse(response.content), "id_months_error")) == ""  # a fixed field's message is cleared
+
+
+def test_a_bad_number_without_javascript_shows_the_page_with_the_message_beside_its_field(engineer_client, engineer):
+    assessment = finished_assessment(engineer)
+    response = engineer_client.get(NEW, {"assessment": assessment.pk, "hours_per_week": "41", "months": "6"})
+    assert response.status_code == 422
+    page = parse(response.content)
+    assert "40 hours a week" in text(find(page, "id_hours_per_week_error"))
+    assert find(page, "main") is not None  # the whole page, navigation and all
+    field = find(page, "id_hours_per_week")
+    assert field is not None
+    assert ("aria-describedby", "id_hours_per_week_helptext id_hours_per_week_error") in (field.attributes)
 
 
 @pytest.mark.parametrize(("hours", "message"), [("0", "Give at least 1 hour a week."), ("1000", "40 hours a week")])
 def test_saving_with_hours_out_of_range_saves_nothing_and_says_why(engineer_client, engineer, hours, message):
     assessment = finished_assessment(engineer)
     response = engineer_client.post(NEW, {"assessment": assessment.pk, "hours_per_week": hours, "months": "6"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not Roadmap.objects.exists()
 
@@ -284,6 +315,15 @@ def test_printable_page_lists_every_month_and_item(engineer_client, roadmap):
     for item in roadmap.items.all():
         assert item.title in shown
         assert item.done_when in shown
+
+
+def test_printable_months_count_what_their_rows_show_skipped_included(engineer_client, roadmap):
+    first, second = roadmap.items.filter(month=roadmap.start_month).order_by("position")[:2]
+    RoadmapItem.objects.filter(pk=first.pk).update(status="done")
+    RoadmapItem.objects.filter(pk=second.pk).update(status="skipped")
+    rows = roadmap.items.filter(month=roadmap.start_month).count()
+    shown = text(parse(engineer_client.get(reverse("roadmaps:print", args=[roadmap.pk])).content))
+    assert f"(1 of {rows - 1} done, 1 skipped," in shown
 
 
 # --- Query budgets -------------------------------------------------------------------------------

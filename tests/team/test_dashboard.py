@@ -67,8 +67,28 @@ def test_only_engineers_with_an_active_manager_share_appear(manager_client, mana
     page = manager_client.get(DASHBOARD).content.decode()
 
     assert names_in_table(page) == ["Active Report"]
-    for hidden in ["Mentee Only", "Revoked Report", "Pending Invite", "Left Report", "Other Team"]:
+    for hidden in ["Revoked Report", "Pending Invite", "Left Report", "Other Team"]:
         assert hidden not in page
+    assert "Mentee Only" in page.split('id="mentees-heading"')[1]  # listed apart, as someone they mentor
+
+
+def test_a_mentor_without_reports_sees_the_people_they_mentor_not_an_empty_team(manager_client, manager):
+    first, second = UserFactory(name="Ada Mentee"), UserFactory(name="Bo Mentee")
+    ShareFactory(engineer=first, person=manager)
+    ShareFactory(engineer=second, person=manager)
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert "No one shares with you yet" not in page
+    assert "Ada Mentee" in page
+    assert "Bo Mentee" in page
+    assert reverse("team:person_roadmap", args=[first.pk]) in page
+
+
+def test_the_team_menu_item_shows_only_to_someone_people_share_with(client, manager):
+    team_link = f'href="{DASHBOARD}"'
+    client.force_login(manager)
+    assert team_link not in client.get(reverse("home")).content.decode()
+    ShareFactory(engineer=UserFactory(), person=manager)
+    assert team_link in client.get(reverse("home")).content.decode()
 
 
 def test_a_deactivated_account_disappears_from_the_dashboard(manager_client, manager):
@@ -386,8 +406,9 @@ def test_the_sparkline_reads_each_assessment_against_the_latest_role(manager_cli
 # --- query budget ---------------------------------------------------------------------------------------
 
 # Session, user, the reports with their roadmap figures, their latest assessments (until this process
-# has scored them once), every finished assessment's readiness for the sparklines, the
-# unread-notification count in the header: the same whether one person shares with the manager or fifty.
+# has scored them once), every finished assessment's readiness for the sparklines, the people they
+# mentor, the header's unread count and Team item (one query): the same whether one person shares with
+# the manager or fifty.
 DASHBOARD_QUERIES = 6
 EXPORT_QUERIES = 4
 

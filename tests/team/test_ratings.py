@@ -166,7 +166,7 @@ def test_a_bad_level_is_refused_in_place_and_nothing_is_saved(manager_client, en
     data = {"competency": "mentoring", "level": level, "comment": "Kept"}
     response = manager_client.post(rate_url(engineer), data, headers=HTMX)
     row = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose a level from 0 to 4." in row
     assert 'aria-invalid="true"' in row
     assert 'value="Kept"' in row  # what was typed stays
@@ -174,7 +174,7 @@ def test_a_bad_level_is_refused_in_place_and_nothing_is_saved(manager_client, en
 
     plain = manager_client.post(rate_url(engineer), data)
     page = plain.content.decode()
-    assert plain.status_code == 400
+    assert plain.status_code == 422
     assert "<html" in page
     form = page[page.index('id="rate-mentoring"') :]
     assert "Choose a level from 0 to 4." in form[: form.index("</form>")]
@@ -184,7 +184,7 @@ def test_a_bad_level_is_refused_in_place_and_nothing_is_saved(manager_client, en
 def test_a_refused_change_keeps_showing_the_saved_rating(manager_client, engineer, manager):
     manager_rating_save(engineer=engineer, manager=manager, competency=competency("mentoring"), level=3)
     row = manager_client.post(rate_url(engineer), {"competency": "mentoring", "level": "9"}, headers=HTMX)
-    assert row.status_code == 400
+    assert row.status_code == 422
     assert '<option value="3" selected>' in row.content.decode()
     assert ManagerRating.objects.get().level == 3
 
@@ -193,7 +193,7 @@ def test_an_overlong_comment_is_refused(manager_client, engineer):
     response = manager_client.post(
         rate_url(engineer), {"competency": "mentoring", "level": "2", "comment": "x" * 1001}, headers=HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Keep the comment under 1000 characters" in response.content.decode()
     assert not ManagerRating.objects.exists()
 

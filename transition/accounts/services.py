@@ -4,7 +4,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.outbox import email_queue
+from transition.lib.http import site_url
 
 INVITATION_DAYS = 7
 # A share whose invitation was used or withdrawn keeps no hash, so no link can match it
@@ -98,7 +98,7 @@ def share_invite(
 
 
 def invitation_link(token: str, *, base_url: str = "") -> str:
-    return (base_url or settings.SITE_URL) + reverse("sharing:accept", args=[token])
+    return (base_url or site_url()) + reverse("sharing:accept", args=[token])
 
 
 def share_for_token(token: str) -> Share | None:
@@ -187,7 +187,7 @@ def notify(
                 subject=_subject(f"Transition: {text[:80]}"),
                 body=render_to_string(
                     "sharing/email/notification.txt",
-                    {"notification": notification, "recipient": recipient, "site_url": settings.SITE_URL},
+                    {"notification": notification, "recipient": recipient, "site_url": site_url()},
                 ),
                 recipient=recipient,
                 actor=actor,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from transition.accounts import services
 from transition.accounts.models import Email, Share, User
-from transition.lib.http import HtmxHttpRequest, is_partial
+from transition.lib.http import INVALID, HtmxHttpRequest, is_partial, site_url
 
 LIST = "sharing/list.html"
 ACCEPT = "sharing/accept.html"
@@ -81,6 +81,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 relation=form.cleaned_data["relation"],
                 include_private=form.cleaned_data["include_private"],
+                base_url=site_url(request),
             )
         except services.ShareError as exc:
             # Every rule the service can still break is about the address (yourself, already shared).
@@ -110,7 +111,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "invitation_days": services.INVITATION_DAYS,
     }
-    return render(request, LIST, context, status=400 if form.errors else 200)
+    return render(request, LIST, context, status=INVALID if form.errors else 200)
 
 
 def _row_response(request: HtmxHttpRequest, share: Share, part: str, message: str, error: bool = False) -> HttpResponse:
@@ -120,7 +121,7 @@ def _row_response(request: HtmxHttpRequest, share: Share, part: str, message: st
         return redirect("sharing:list")
     share.refresh_from_db()
     context = {"share": share, "now": timezone.now(), "status_message": message}
-    return render(request, f"{LIST}#{part}", context, status=400 if error else 200)
+    return render(request, f"{LIST}#{part}", context, status=INVALID if error else 200)
 
 
 @require_POST

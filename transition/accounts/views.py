@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -38,7 +37,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to Transition, {user.get_short_name()}.")
+        # No "Welcome" message: the home page it lands on greets them already.
         return HttpResponseRedirect(_safe_next(request) or reverse("home"))
     return render(request, "registration/signup.html", {"form": form})
 

@@ -12,7 +12,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -27,6 +26,7 @@ from transition.accounts.models import Notification, Share, User
 from transition.accounts.outbox import email_queue
 from transition.accounts.services import NO_TOKEN, notify, share_invite
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
+from transition.lib.http import site_url
 
 TOKEN_PREFIX = "tscim_"  # noqa: S105  # nosec B105: marks a token, is none
 
@@ -185,10 +185,10 @@ class Person:
 def _invite(*, user: User, organisation: Organisation) -> None:
     """An email that lets a provisioned person in: single sign-on, or choosing a first password."""
     if organisation.sso_only:
-        link = settings.SITE_URL + reverse("login")
+        link = site_url() + reverse("login")
     else:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
-        link = settings.SITE_URL + reverse(
+        link = site_url() + reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
         )
     # Through the outbox like every email: queued with the change, sent by the worker, never twice.
