@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ALLOWED_HOSTS=tes
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help setup run test faults lint serve bench lock clean sso-deps
+.PHONY: help setup run test faults lint serve bench lock clean sso-deps screenshots
 
 help:
 	@echo "make run      set everything up and serve on http://127.0.0.1:8000"
@@ -49,6 +49,12 @@ faults: setup
 sso-deps: tests/sso/node_modules/.package-lock.json
 tests/sso/node_modules/.package-lock.json: tests/sso/package-lock.json
 	cd tests/sso && npm ci --no-audit --no-fund --silent
+
+# The README's screenshots, taken again from the pages as the browser tests draw them (Debian's Chromium).
+SHOT_DIR := docs/screenshots
+screenshots: setup
+	rm -rf .shots && SHOTS=.shots $(TEST_ENV) $(PY) -m pytest tests/browser/test_every_page.py -p no:xdist -q -k "owner or manager"
+	mkdir -p $(SHOT_DIR) && cp .shots/d_owner_results.png .shots/d_owner_roadmap.png .shots/d_manager_team.png $(SHOT_DIR)/ && rm -rf .shots
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
