@@ -20,6 +20,7 @@ from assessments.selectors import answers_of
 from tests.factories import AssessmentFactory, UserFactory
 from tests.faults.conftest import report
 from transition.accounts.models import Share
+from transition.lib.http import INVALID
 
 CLIENTS = 20
 ROUNDS = 8
@@ -92,7 +93,7 @@ def test_twenty_clients_autosaving_while_one_finishes_lose_nothing(postgres):
                     lost += 1
                 elif answer.answered_at > assessment.finished_at:
                     saved_after_freeze += 1
-            elif response.status_code == 400 and "assessment is finished" in body:
+            elif response.status_code == INVALID and "assessment is finished" in body:
                 refused += 1
                 if item.pk in stored:
                     lost += 1  # refused, yet written: the person was told something untrue
