@@ -30,10 +30,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_repeats_nothing(postgres, st
     with MailServer(mode="ok") as mail:
         env["EMAIL_HOST"], env["EMAIL_PORT"] = "127.0.0.1", str(mail.port)
         first = start_worker(env)
-        wait_until(lambda: sum(mail.received.values()) >= 3, 30, "a few emails to go")
+        wait_until(lambda: sum(mail.received.values()) >= 3, 90, "a few emails to go")
         # The next message's end is received and not acknowledged: the worker is killed mid-send.
         mail.mode = "hang-after-data"
-        wait_until(lambda: mail.hanging >= 1, 30, "the worker to be in the middle of a send")
+        wait_until(lambda: mail.hanging >= 1, 90, "the worker to be in the middle of a send")
         first.kill()
         running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
         mail.mode = "ok"
