@@ -97,6 +97,14 @@ class RoadmapView(_Progress):
         return sum(i.hours for i in self.counted)
 
     @functools.cached_property
+    def _planned_from(self) -> scoring.Result | None:
+        """The stored result of the assessment the roadmap was planned from, read once per page."""
+        assessment = self.roadmap.assessment
+        if assessment is None or not assessment.result:
+            return None
+        return scoring.Result.model_validate(assessment.result)
+
+    @functools.cached_property
     def projection(self) -> tuple[planning.ProjectionPoint, ...]:
         """Readiness for the roadmap's role at the end of each month, if the items are done as they stand.
 
@@ -105,10 +113,9 @@ class RoadmapView(_Progress):
         """
         roadmap = self.roadmap
         framework = content.get_framework()
-        assessment = roadmap.assessment
-        if assessment is None or not assessment.result or roadmap.role.slug not in framework.role_by_slug:
+        result = self._planned_from
+        if result is None or roadmap.role.slug not in framework.role_by_slug:
             return ()
-        result = scoring.Result.model_validate(assessment.result)
         actions = framework.action_by_slug
         finishing = [
             # Items planned before the level shown was stored take it from the framework.
@@ -164,10 +171,9 @@ class RoadmapView(_Progress):
     @property
     def readiness_now(self) -> float:
         """Readiness for the roadmap's role in the assessment it was planned from."""
-        assessment = self.roadmap.assessment
-        if assessment is None or not assessment.result:
+        result = self._planned_from
+        if result is None:
             return 0.0
-        result = scoring.Result.model_validate(assessment.result)
         return role_view(content.get_framework(), result, self.roadmap.role.slug).readiness
 
     @property

@@ -11,13 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.test_roadmap import MARK, STILL_HERE, _sign_in
+from tests.factories import UserFactory
 from tests.roadmaps.factories import finished_assessment, roadmap_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MARK = "window.__sameDocument = 'still here'"
-STILL_HERE = "window.__sameDocument"
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +26,6 @@ def _debug_on(settings):
 @pytest.fixture
 def engineer(framework_db):
     return UserFactory(name="Robin Roadmap")
-
-
-def _sign_in(page, live_server, user) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 def _no_script_page(browser):
