@@ -72,6 +72,8 @@ class _Session(socketserver.StreamRequestHandler):
                             time.sleep(0.05)
                         return
                     server.received[message_id or f"no-id-{lines}"] += 1
+                    if server.hang_after is not None and sum(server.received.values()) >= server.hang_after:
+                        server.mode = "hang-after-data"  # switched here, not by the test: no race
                     in_data = False
                     self.wfile.write(b"250 ok\r\n")
                 elif line.lower().startswith(b"message-id:"):
@@ -96,15 +98,17 @@ class MailServer(socketserver.ThreadingTCPServer):
 
     ``received`` counts messages by Message-ID, so a duplicate is seen as a count of 2.
     For "down", stop it (``down()``) and start it again on the same port (``up()``).
+    ``hang_after=n`` switches to "hang-after-data" once n messages are in, whatever the client's pace.
     """
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int = 0, mode: str = "ok") -> None:
+    def __init__(self, port: int = 0, mode: str = "ok", hang_after: int | None = None) -> None:
         super().__init__(("127.0.0.1", port), _Session)
         self.port: int = self.server_address[1]  # type: ignore[index]
         self.mode = mode
+        self.hang_after = hang_after
         self.received: Counter[str] = Counter()
         self.connections = 0
         self.hanging = 0
