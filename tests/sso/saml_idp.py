@@ -19,7 +19,6 @@ import base64
 import html
 import json
 import os
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -75,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
     idp: Server
     config: dict[str, Any]
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the test output is for the tests
 
     def _send(self, status: int, body: str) -> None:
@@ -96,7 +95,8 @@ class Handler(BaseHTTPRequestHandler):
             self._sign_in_form(query)
         elif url.path == "/unsolicited":
             sp = self.config["sps"][0]
-            self._answer(query.get("login", ""), None, sp["acs_url"], sp["entity_id"], "", query.get("sign", "assertion"))
+            login, sign = query.get("login", ""), query.get("sign", "assertion")
+            self._answer(login, None, sp["acs_url"], sp["entity_id"], "", sign)
         else:
             self._page("Not found", "<p>Not found</p>", 404)
 
@@ -108,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             request = self.idp.parse_authn_request(form.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT).message
-        except Exception as error:  # noqa: BLE001  # any unreadable request is the SP's mistake, shown to it
+        except Exception as error:  # any unreadable request is the SP's mistake, shown to it
             self._page("Bad request", f"<p>Unreadable AuthnRequest: {html.escape(str(error))}</p>", 400)
             return
         sp_entity_id = request.issuer.text
@@ -158,8 +158,8 @@ class Handler(BaseHTTPRequestHandler):
         inputs = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items())
         self._page(
             "Signing you in",
-            f'<form method="post" action="{html.escape(acs_url)}">{inputs}<button type="submit">Continue</button></form>'
-            "<script>document.forms[0].submit()</script>",
+            f'<form method="post" action="{html.escape(acs_url)}">{inputs}'
+            '<button type="submit">Continue</button></form><script>document.forms[0].submit()</script>',
         )
 
 
@@ -169,11 +169,7 @@ def main() -> None:
     Handler.config = config
     server = ThreadingHTTPServer(("127.0.0.1", config["port"]), Handler)
     print(f"listening on {config['port']}", flush=True)  # the fixture waits for this line
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    sys.exit(0)
+    server.serve_forever()  # until the fixture terminates the process
 
 
 if __name__ == "__main__":
