@@ -252,7 +252,7 @@ def saml(settings, saml_idp):
     return saml_idp
 
 
-def _form_fields(page: str) -> tuple[str, dict[str, str]]:
+def form_fields(page: str) -> tuple[str, dict[str, str]]:
     """The action and hidden fields of the one form on an IdP page."""
     action = html.unescape(page.split('action="', 1)[1].split('"', 1)[0])
     fields = {}
@@ -278,11 +278,11 @@ def saml_response_for(client, login: str, sign: str = "assertion") -> tuple[str,
     idp = requests.Session()
     page = idp.get(start["Location"], timeout=10)
     assert page.status_code == 200, page.text[:500]
-    action, fields = _form_fields(page.text)
+    action, fields = form_fields(page.text)
     fields.update(login=login, sign=sign)
     answer = idp.post(urljoin(page.url, action), data=fields, timeout=10)
     assert answer.status_code == 200, answer.text[:500]
-    acs, post = _form_fields(answer.text)
+    acs, post = form_fields(answer.text)
     return acs.split(TEST_HOST, 1)[1], post
 
 

@@ -14,7 +14,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory
-from tests.sso.conftest import _form_fields, post_to_acs, saml_response_for, saml_settings, saml_sign_in, self_signed
+from tests.sso.conftest import form_fields, post_to_acs, saml_response_for, saml_settings, saml_sign_in, self_signed
 from transition.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_a_response_stolen_before_use_does_not_sign_in_another_browser(client, s
 def test_an_unsolicited_idp_initiated_response_is_refused(client, saml):
     page = requests.get(f"{saml['url']}/unsolicited?login=ann", timeout=10)
     assert page.status_code == 200, page.text[:300]
-    acs, fields = _form_fields(page.text)
+    acs, fields = form_fields(page.text)
     response = post_to_acs(client, acs.split("localhost", 1)[1], fields)
     refused_without_signing_in(response, client, 400, "Start again from the sign-in page")
     assert not User.objects.filter(email="ann@example.com").exists()
