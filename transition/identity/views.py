@@ -12,10 +12,12 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.saml import views as saml_views
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -29,7 +31,7 @@ from transition.accounts.models import User
 from transition.accounts.services import ShareError
 from transition.accounts.throttling import remember_device
 from transition.identity import services
-from transition.identity.adapters import PASSWORD_BACKEND
+from transition.identity.adapters import PASSWORD_BACKEND, refusal
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
 
 PENDING_USER = "identity.2fa.user"
@@ -56,6 +58,27 @@ def sso_buttons(request: HttpRequest) -> list[dict]:
         domains = [d.lower() for d in (app.settings or {}).get("domains", [])]
         buttons.append({"name": app.name, "url": url, "domains": domains})
     return buttons
+
+
+@login_not_required
+def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's last step of a SAML sign-in, with the refusal it has no page for made clear.
+
+    A signed Response is taken only in answer to an AuthnRequest this browser's session started, and that
+    request is forgotten once answered (allauth keeps it as the sign-in's state, InResponseTo its key). So a
+    Response posted a second time, stolen into another browser or sent unasked finds no request, and
+    allauth refuses it with PermissionDenied: shown here as what it is, not as a bare "Not allowed".
+    """
+    try:
+        return saml_views.finish_acs(request, organization_slug=organization_slug)
+    except PermissionDenied:
+        return refusal(
+            request,
+            "Single sign-on did not complete",
+            "This answer from your identity provider was already used, has expired, or belongs to a sign-in "
+            "started in another browser. Nothing was signed in. Start again from the sign-in page.",
+            status=400,
+        )
 
 
 def _has_totp(user: User) -> bool:
