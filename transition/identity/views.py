@@ -11,7 +11,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
-from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -31,31 +30,13 @@ from transition.accounts.throttling import remember_device
 from transition.identity import services
 from transition.identity.adapters import PASSWORD_BACKEND
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
+from transition.identity.providers import sso_buttons, sso_only_refusal
 
 PENDING_USER = "identity.2fa.user"
 PENDING_NEXT = "identity.2fa.next"
 PENDING_AT = "identity.2fa.at"
 MUST_ENROL = "identity.2fa.must_enrol"
 PENDING_SECONDS = 300
-SSO_ONLY_MESSAGE = (
-    "Your organisation signs in with single sign-on only, so passwords are switched off for {domain}. "
-    "Use the single sign-on button below."
-)
-
-
-def sso_buttons(request: HttpRequest) -> list[dict]:
-    """Every configured identity provider (environment or admin), with where its sign-in starts."""
-    buttons = []
-    for app in get_social_adapter(request).list_apps(request):
-        if app.provider == "openid_connect":
-            url = reverse("openid_connect_login", kwargs={"provider_id": app.provider_id})
-        elif app.provider == "saml":
-            url = reverse("saml_login", kwargs={"organization_slug": app.client_id})
-        else:
-            continue
-        domains = [d.lower() for d in (app.settings or {}).get("domains", [])]
-        buttons.append({"name": app.name, "url": url, "domains": domains})
-    return buttons
 
 
 def _has_totp(user: User) -> bool:
@@ -72,11 +53,11 @@ class SignInView(accounts_views.SignInView):
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("username", "").strip()
-        organisation = services.organisation_for_email(email) if "@" in email else None
-        if organisation is not None and organisation.sso_only:
+        refusal = sso_only_refusal(request, email, where="below")
+        if refusal is not None:
             # Refused before any password is checked, so the attempt neither counts nor tells anything.
             form = self.get_form_class()(request, initial={"username": email})
-            context = self.get_context_data(form=form, refusal=SSO_ONLY_MESSAGE.format(domain=organisation.domain))
+            context = self.get_context_data(form=form, refusal=refusal.message)
             return self.render_to_response(context, status=403)
         return super().post(request, *args, **kwargs)
 
