@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -31,6 +32,7 @@ from transition.identity import services
 from transition.identity.adapters import PASSWORD_BACKEND
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
 from transition.identity.providers import sso_buttons, sso_only_refusal
+from transition.lib.http import INVALID
 
 PENDING_USER = "identity.2fa.user"
 PENDING_NEXT = "identity.2fa.next"
@@ -275,3 +277,86 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "scim_url": request.build_absolute_uri(reverse("scim:users")),
     }
     return render(request, "identity/organisation.html", context)
+
+
+IMPORT_SESSION_KEY = "identity.import"  # the previewed file, until it is applied or another is previewed
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8, at most {services.CSV_MAX_BYTES // (1024 * 1024)} MB and "
+        f"{services.CSV_MAX_ROWS:,} rows. Nothing changes until you confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> list[services.DirectoryRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > services.CSV_MAX_BYTES:  # said before anything is read
+            raise forms.ValidationError(f"The file is larger than {services.CSV_MAX_BYTES // (1024 * 1024)} MB.")
+        data = upload.read()
+        try:
+            rows = services.directory_csv_read(data)
+        except services.DirectoryError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.data_read = data
+        return rows
+
+
+def _import_page(
+    request: HttpRequest,
+    org: Organisation,
+    form: DirectoryImportForm,
+    plan: services.ImportPlan | None = None,
+    error: str = "",
+) -> HttpResponse:
+    context = {"organisation": org, "form": form, "plan": plan, "columns": services.CSV_COLUMNS, "error": error}
+    if plan is not None:
+        context["digest"] = request.session.get(IMPORT_SESSION_KEY, {}).get("digest", "")
+    refused = error or form.errors or (plan is not None and plan.errors)
+    return render(request, "identity/organisation_import.html", context, status=INVALID if refused else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_only
+def organisation_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Provision people from a CSV file: a preview of every row first, then all of it or nothing.
+
+    The previewed file waits in the session, so what is confirmed is exactly what was previewed.
+    """
+    org = get_object_or_404(Organisation, pk=pk)
+    if request.method == "GET":
+        return _import_page(request, org, DirectoryImportForm())
+    if request.POST.get("action") == "apply":
+        pending = request.session.get(IMPORT_SESSION_KEY) or {}
+        if pending.get("organisation") != org.pk or pending.get("digest") != request.POST.get("digest"):
+            error = "That preview is no longer waiting (it was imported, or another file was previewed since): "
+            return _import_page(request, org, DirectoryImportForm(), error=error + "upload the file again.")
+        rows = services.directory_csv_read(pending["csv"].encode())
+        plan = services.directory_import(organisation=org, rows=rows, source="csv")
+        if plan.errors:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            return _import_page(request, org, DirectoryImportForm(), plan)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        counts = plan.counts
+        messages.success(
+            request,
+            f"Imported {len(rows)} rows: {counts['create'] + counts['link']} created, {counts['update']} updated, "
+            f"{counts['deactivate']} deactivated, {counts['reactivate']} reactivated, "
+            f"{counts['unchanged']} unchanged. The provisioning log below lists each change.",
+        )
+        return HttpResponseRedirect(reverse("identity:organisation", args=[org.pk]))
+    form = DirectoryImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, org, form)
+    rows = form.cleaned_data["file"]
+    plan = services.directory_import_plan(organisation=org, rows=rows)
+    if plan.errors:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+    else:
+        request.session[IMPORT_SESSION_KEY] = {
+            "organisation": org.pk,
+            "digest": hashlib.sha256(form.data_read).hexdigest(),
+            "csv": form.data_read.decode("utf-8-sig"),
+        }
+    return _import_page(request, org, DirectoryImportForm(), plan)
