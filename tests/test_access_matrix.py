@@ -127,6 +127,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     # organisation admin pages: staff only, and they show accounts, never assessments or roadmaps
     "identity:organisations": frozenset({"org_admin"}),
     "identity:organisation": frozenset({"org_admin"}),
+    "identity:organisation_import": frozenset({"org_admin"}),
     **dict.fromkeys(SSO_PROVIDER_URLS | SCIM_URLS, frozenset()),
 }
 

@@ -77,3 +77,26 @@ def test_emails_carry_no_private_text_to_others(settings):
         if message.to != [world.owner.email]:
             assert MARKER not in text, f"private text in an email to {message.to}"
             assert COMMENT_MARKER not in text, f"comment text in an email to {message.to}"
+
+
+def test_an_org_admin_importing_the_directory_sees_accounts_only():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.people["org_admin"])
+    owner, manager = world.owner, world.people["manager"]
+    csv = (
+        "user_name,email,name,manager\n"
+        f"{owner.email},{owner.email},{owner.name},{manager.email}\n{manager.email},{manager.email},{manager.name},\n"
+    )
+    url = reverse("identity:organisation_import", args=[world.organisation.pk])
+    upload = SimpleUploadedFile("people.csv", csv.encode(), "text/csv")
+    preview = client.post(url, {"action": "preview", "file": upload})
+    applied = client.post(url, {"action": "apply", "digest": preview.context["digest"]}, follow=True)
+    assert owner.email in applied.content.decode()  # the account is listed, and nothing else about them
+    for body in (preview.content.decode(), applied.content.decode()):
+        assert MARKER not in body
+        assert COMMENT_MARKER not in body
+        assert world.roadmap.items.first().title not in body

@@ -132,7 +132,9 @@ def _kwarg(world: World, name: str, kwarg: str):
         ("sharing", "pk"): world.notification.pk if "notification" in name else world.manager_share.pk,
         ("sharing", "token"): world.pending_token,
         ("team", "engineer_pk"): world.owner.pk,
-        ("identity", "pk"): world.organisation.pk if name == "identity:organisation" else world.suggestion.pk,
+        ("identity", "pk"): world.organisation.pk
+        if name in {"identity:organisation", "identity:organisation_import"}
+        else world.suggestion.pk,
         # Single sign-on URLs name a provider; none is configured here (tests/sso drives real ones).
         ("scim", "pk"): world.owner.pk,
         ("", "provider_id"): "no-such-provider",

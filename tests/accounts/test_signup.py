@@ -31,14 +31,14 @@ def test_it_creates_the_account_and_signs_in(client):
 def test_it_refuses_an_existing_email_whatever_its_case(client):
     UserFactory(email="sam@example.com")
     response = client.post(reverse("signup"), GOOD)
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused input, shown in place
     assert "An account with this email address already exists" in response.content.decode()
     assert User.objects.count() == 1
 
 
 def test_it_refuses_a_weak_password(client):
     response = client.post(reverse("signup"), {**GOOD, "password1": "password", "password2": "password"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused input, shown in place
     body = response.content.decode()
     assert "too common" in body or "too short" in body
     assert not User.objects.exists()
@@ -46,14 +46,14 @@ def test_it_refuses_a_weak_password(client):
 
 def test_it_refuses_a_malformed_email(client):
     response = client.post(reverse("signup"), {**GOOD, "email": "not-an-email"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused input, shown in place
     assert "Enter a valid email address" in response.content.decode()
     assert not User.objects.exists()
 
 
 def test_it_refuses_mismatched_passwords(client):
     response = client.post(reverse("signup"), {**GOOD, "password2": "something-else-entirely"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused input, shown in place
     assert "The two password fields didn" in response.content.decode()
     assert not User.objects.exists()
 

@@ -62,6 +62,11 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("team", reverse("team:dashboard")),
             ("person_roadmap", reverse("team:person_roadmap", args=[person])),
         ],
+        "org_admin": [
+            ("organisations", reverse("identity:organisations")),
+            ("organisation", reverse("identity:organisation", args=[world.organisation.pk])),
+            ("organisation_import", reverse("identity:organisation_import", args=[world.organisation.pk])),
+        ],
     }
 
 
@@ -71,10 +76,10 @@ def _sign_in(context, live_server, user) -> None:
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 
-@pytest.mark.parametrize("who", ["anonymous", "owner", "manager", "mentor"])
+@pytest.mark.parametrize("who", ["anonymous", "owner", "manager", "mentor", "org_admin"])
 def test_every_page_fits_a_phone_and_passes_axe_at_both_widths(live_server, browser, framework_db, who):
     world = build_world()
-    user = {"owner": world.owner, "manager": world.people["manager"], "mentor": world.people["mentor"]}.get(who)
+    user = {"owner": world.owner, **world.people}.get(who)
     context = browser.new_context()
     if user is not None:
         _sign_in(context, live_server, user)

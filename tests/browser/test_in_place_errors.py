@@ -119,3 +119,90 @@ def test_without_javascript_bad_hours_show_the_page_with_the_message_beside_the_
     page.get_by_role("button", name="Update preview").click()
     expect(page.locator("#id_hours_per_week_error")).to_contain_text("40 hours a week")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your roadmap")
+
+
+# Refused inputs of the identity pages: no htmx, a full page back with the message on its field (422).
+
+SSO_PROVIDER = {
+    "id": "testidp",
+    "name": "Test IdP",
+    "server_url": "https://idp.example.test",
+    "client_id": "c",
+    "secret": "s",
+    "domains": ["example.com"],
+}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_signing_up_with_an_sso_only_address_says_why_beside_the_email(live_server, page, settings, width):
+    import json
+
+    from transition.identity.config import social_providers_from_env
+    from transition.identity.models import Organisation
+
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers_from_env({"SSO_OIDC_PROVIDERS": json.dumps([SSO_PROVIDER])})
+    Organisation.objects.create(name="Example", domain="example.com", sso_only=True)
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Name").fill("Sam Example")
+    page.get_by_label("Email address").fill("sam@example.com")
+    page.get_by_label("Password:", exact=True).fill("a-long-unusual-passphrase")
+    page.get_by_label("Password confirmation").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#id_email_error")).to_contain_text("single sign-on only")
+    expect(page.get_by_role("button", name="Sign in with Test IdP")).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_value("sam@example.com")
+    assert_no_axe_violations(page)
+
+
+@pytest.fixture
+def org_admin(live_server, page):
+    from transition.identity.models import Organisation
+
+    admin = UserFactory(name="Org Admin", email="admin@elsewhere.test", is_staff=True)
+    _sign_in(page, live_server, admin)
+    return Organisation.objects.create(name="Example", domain="example.com")
+
+
+def _upload(page, live_server, org, name: str, data: bytes) -> None:
+    page.goto(f"{live_server.url}/identity/organisations/{org.pk}/import/")
+    page.get_by_label("CSV file").set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
+    page.get_by_role("button", name="Preview").click()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_bad_directory_file_is_reported_beside_the_file_field(live_server, page, org_admin, width):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    _upload(page, live_server, org_admin, "people.csv", "user_name,email\nann,Müller\n".encode("latin-1"))
+    expect(page.locator("#id_file_error")).to_contain_text("not UTF-8")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import people from a CSV file")
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_row_errors_are_listed_with_their_numbers_and_nothing_can_be_applied(live_server, page, org_admin, width):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    data = b"user_name,email,name\nann@example.com,ann@example.com,Ann\neve@other.test,eve@other.test,Eve\n"
+    _upload(page, live_server, org_admin, "people.csv", data)
+    expect(page.get_by_test_id("import-errors")).to_contain_text("Row 3 (eve@other.test)")
+    expect(page.get_by_role("button", name="Import")).to_have_count(0)
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_directory_file_is_previewed_then_imported(live_server, page, org_admin, width):
+    from transition.accounts.models import User
+
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    data = (
+        b"user_name,email,name,manager\n"
+        b"ann@example.com,ann@example.com,Ann Example,boss@example.com\nboss@example.com,boss@example.com,Big Boss,\n"
+    )
+    _upload(page, live_server, org_admin, "people.csv", data)
+    expect(page.get_by_test_id("import-summary")).to_contain_text("2 to create and invite")
+    assert_no_axe_violations(page)
+    assert not User.objects.filter(email="ann@example.com").exists()
+    page.get_by_role("button", name="Import 2 changes").click()
+    expect(page.locator(".message-success")).to_contain_text("Imported 2 rows")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Example")
+    assert User.objects.filter(email="ann@example.com").exists()

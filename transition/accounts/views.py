@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from transition.accounts.forms import SignInForm, SignUpForm
 from transition.accounts.services import user_create
 from transition.accounts.throttling import lockout_lift, remember_device
+from transition.lib.http import INVALID
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -25,11 +28,16 @@ def _safe_next(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_not_required
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(
+    request: HttpRequest, *, form_class: type[SignUpForm] = SignUpForm, form_kwargs: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Create an account with a password. ``form_class`` lets a floor above add its own rules to the form."""
     if request.user.is_authenticated:
         return HttpResponseRedirect(_safe_next(request) or reverse("home"))
     # An invitation link passes the invited address, so the account is made for the right email.
-    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
+    form = form_class(
+        request.POST or None, initial={"email": request.GET.get("email", "")[:254]}, **(form_kwargs or {})
+    )
     if request.method == "POST" and form.is_valid():
         user = user_create(
             email=form.cleaned_data["email"],
@@ -39,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         # No "Welcome" message: the home page it lands on greets them already.
         return HttpResponseRedirect(_safe_next(request) or reverse("home"))
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form}, status=INVALID if form.errors else 200)
 
 
 class SignInView(auth_views.LoginView):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("suggestions/<int:pk>/", views.suggestion_decide, name="suggestion_decide"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("organisations/<int:pk>/import/", views.organisation_import, name="organisation_import"),
 ]

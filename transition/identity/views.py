@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -11,7 +12,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
-from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.saml import views as saml_views
 from django import forms
 from django.contrib import messages
@@ -33,31 +33,14 @@ from transition.accounts.throttling import remember_device
 from transition.identity import services
 from transition.identity.adapters import PASSWORD_BACKEND, refusal
 from transition.identity.models import DirectoryEntry, Organisation, ProvisioningEvent, ScimToken, ShareSuggestion
+from transition.identity.providers import sso_buttons, sso_only_refusal
+from transition.lib.http import INVALID
 
 PENDING_USER = "identity.2fa.user"
 PENDING_NEXT = "identity.2fa.next"
 PENDING_AT = "identity.2fa.at"
 MUST_ENROL = "identity.2fa.must_enrol"
 PENDING_SECONDS = 300
-SSO_ONLY_MESSAGE = (
-    "Your organisation signs in with single sign-on only, so passwords are switched off for {domain}. "
-    "Use the single sign-on button below."
-)
-
-
-def sso_buttons(request: HttpRequest) -> list[dict]:
-    """Every configured identity provider (environment or admin), with where its sign-in starts."""
-    buttons = []
-    for app in get_social_adapter(request).list_apps(request):
-        if app.provider == "openid_connect":
-            url = reverse("openid_connect_login", kwargs={"provider_id": app.provider_id})
-        elif app.provider == "saml":
-            url = reverse("saml_login", kwargs={"organization_slug": app.client_id})
-        else:
-            continue
-        domains = [d.lower() for d in (app.settings or {}).get("domains", [])]
-        buttons.append({"name": app.name, "url": url, "domains": domains})
-    return buttons
 
 
 @login_not_required
@@ -95,11 +78,11 @@ class SignInView(accounts_views.SignInView):
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("username", "").strip()
-        organisation = services.organisation_for_email(email) if "@" in email else None
-        if organisation is not None and organisation.sso_only:
+        refusal = sso_only_refusal(request, email, where="below")
+        if refusal is not None:
             # Refused before any password is checked, so the attempt neither counts nor tells anything.
             form = self.get_form_class()(request, initial={"username": email})
-            context = self.get_context_data(form=form, refusal=SSO_ONLY_MESSAGE.format(domain=organisation.domain))
+            context = self.get_context_data(form=form, refusal=refusal.message)
             return self.render_to_response(context, status=403)
         return super().post(request, *args, **kwargs)
 
@@ -317,3 +300,86 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "scim_url": request.build_absolute_uri(reverse("scim:users")),
     }
     return render(request, "identity/organisation.html", context)
+
+
+IMPORT_SESSION_KEY = "identity.import"  # the previewed file, until it is applied or another is previewed
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8, at most {services.CSV_MAX_BYTES // (1024 * 1024)} MB and "
+        f"{services.CSV_MAX_ROWS:,} rows. Nothing changes until you confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> list[services.DirectoryRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > services.CSV_MAX_BYTES:  # said before anything is read
+            raise forms.ValidationError(f"The file is larger than {services.CSV_MAX_BYTES // (1024 * 1024)} MB.")
+        data = upload.read()
+        try:
+            rows = services.directory_csv_read(data)
+        except services.DirectoryError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.data_read = data
+        return rows
+
+
+def _import_page(
+    request: HttpRequest,
+    org: Organisation,
+    form: DirectoryImportForm,
+    plan: services.ImportPlan | None = None,
+    error: str = "",
+) -> HttpResponse:
+    context = {"organisation": org, "form": form, "plan": plan, "columns": services.CSV_COLUMNS, "error": error}
+    if plan is not None:
+        context["digest"] = request.session.get(IMPORT_SESSION_KEY, {}).get("digest", "")
+    refused = error or form.errors or (plan is not None and plan.errors)
+    return render(request, "identity/organisation_import.html", context, status=INVALID if refused else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_only
+def organisation_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Provision people from a CSV file: a preview of every row first, then all of it or nothing.
+
+    The previewed file waits in the session, so what is confirmed is exactly what was previewed.
+    """
+    org = get_object_or_404(Organisation, pk=pk)
+    if request.method == "GET":
+        return _import_page(request, org, DirectoryImportForm())
+    if request.POST.get("action") == "apply":
+        pending = request.session.get(IMPORT_SESSION_KEY) or {}
+        if pending.get("organisation") != org.pk or pending.get("digest") != request.POST.get("digest"):
+            error = "That preview is no longer waiting (it was imported, or another file was previewed since): "
+            return _import_page(request, org, DirectoryImportForm(), error=error + "upload the file again.")
+        rows = services.directory_csv_read(pending["csv"].encode())
+        plan = services.directory_import(organisation=org, rows=rows, source="csv")
+        if plan.errors:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            return _import_page(request, org, DirectoryImportForm(), plan)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        counts = plan.counts
+        messages.success(
+            request,
+            f"Imported {len(rows)} rows: {counts['create'] + counts['link']} created, {counts['update']} updated, "
+            f"{counts['deactivate']} deactivated, {counts['reactivate']} reactivated, "
+            f"{counts['unchanged']} unchanged. The provisioning log below lists each change.",
+        )
+        return HttpResponseRedirect(reverse("identity:organisation", args=[org.pk]))
+    form = DirectoryImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, org, form)
+    rows = form.cleaned_data["file"]
+    plan = services.directory_import_plan(organisation=org, rows=rows)
+    if plan.errors:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+    else:
+        request.session[IMPORT_SESSION_KEY] = {
+            "organisation": org.pk,
+            "digest": hashlib.sha256(form.data_read).hexdigest(),
+            "csv": form.data_read.decode("utf-8-sig"),
+        }
+    return _import_page(request, org, DirectoryImportForm(), plan)

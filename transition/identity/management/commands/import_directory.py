@@ -2,17 +2,18 @@
 
 Columns: user_name, email, name, manager (the manager's user_name, may be empty), active (1/0, default 1).
 Running it again updates people in place; managers are set after everyone exists, so order does not matter.
+The file is imported whole or not at all: one bad row and nothing changes (the organisation admin page's
+CSV import reads and applies files with the same functions).
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from transition.identity import services
-from transition.identity.models import DirectoryEntry, Organisation
+from transition.identity.models import Organisation
 
 
 class Command(BaseCommand):
@@ -21,44 +22,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("domain", help="The organisation's email domain")
         parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Say what would change, change nothing")
 
-    def handle(self, *args, domain: str, file: Path, **options) -> None:
+    def handle(self, *args, domain: str, file: Path, dry_run: bool = False, **options) -> None:
         organisation = Organisation.objects.filter(domain__iexact=domain).first()
         if organisation is None:
             raise CommandError(f"No organisation for {domain}.")
         try:
-            rows = list(csv.DictReader(file.open(encoding="utf-8-sig", newline="")))
+            rows = services.directory_csv_read(file.read_bytes())
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        problems = []
-        for number, row in enumerate(rows, start=2):
-            person = services.Person(
-                user_name=(row.get("user_name") or "").strip(),
-                email=(row.get("email") or "").strip(),
-                name=(row.get("name") or "").strip(),
-                active=(row.get("active") or "1").strip().lower() not in {"0", "false", "no"},
+        except services.DirectoryError as error:
+            raise CommandError(str(error)) from None
+        if dry_run:
+            plan = services.directory_import_plan(organisation=organisation, rows=rows)
+        else:
+            plan = services.directory_import(organisation=organisation, rows=rows, source="csv")
+        for line in plan.changes:
+            self.stdout.write(f"line {line.number}: {line.user_name}: {line.label} {line.detail}".rstrip())
+        if plan.errors:
+            raise CommandError(
+                "Nothing was imported. " + "; ".join(f"line {e.number}: {e.detail}" for e in plan.errors)
             )
-            entry = DirectoryEntry.objects.filter(organisation=organisation, user_name__iexact=person.user_name).first()
-            try:
-                if entry is None:
-                    services.directory_create(organisation=organisation, person=person, source="csv")
-                else:
-                    services.directory_update(entry=entry, person=person, source="csv")
-            except services.DirectoryError as error:
-                problems.append(f"line {number}: {error}")
-        for number, row in enumerate(rows, start=2):
-            entries = DirectoryEntry.objects.filter(organisation=organisation)
-            entry = entries.filter(user_name__iexact=(row.get("user_name") or "").strip()).first()
-            wanted = (row.get("manager") or "").strip()
-            manager = entries.filter(user_name__iexact=wanted).first() if wanted else None
-            if entry is None or (wanted and manager is None):
-                if wanted and entry is not None:
-                    problems.append(f"line {number}: no manager {wanted}")
-                continue
-            try:
-                services.directory_set_manager(entry=entry, manager=manager, source="csv")
-            except services.DirectoryError as error:
-                problems.append(f"line {number}: {error}")
-        self.stdout.write(f"{len(rows) - len(problems)} of {len(rows)} rows imported.")
-        if problems:
-            raise CommandError("; ".join(problems))
+        done = "would change" if dry_run else "changed"
+        self.stdout.write(f"{len(plan.changes)} of {len(rows)} rows {done}.")
