@@ -81,6 +81,7 @@ OWN = {
     "team:dashboard",
     "team:export_csv",
     "identity:totp_setup",
+    "identity:passkeys",
     "identity:recovery_codes_new",
     "identity:suggestions",
 }
@@ -124,6 +125,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "sharing:leave": frozenset({"manager"}),
     # the suggestion in the world is the owner's to accept or decline
     "identity:suggestion_decide": OWNER,
+    "identity:passkey_remove": OWNER,
     # organisation admin pages: staff only, and they show accounts, never assessments or roadmaps
     "identity:organisations": frozenset({"org_admin"}),
     "identity:organisation": frozenset({"org_admin"}),

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.internal.auth import WebAuthn
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, Competency, Item
 from roadmaps.models import Comment, EvidenceLink, Roadmap
 from tests.factories import ShareFactory, UserFactory
+from tests.passkeys import SoftKey
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import share_invite
@@ -37,6 +40,7 @@ class World:
     people: dict[str, User]
     organisation: Organisation
     suggestion: ShareSuggestion
+    passkey: Authenticator
 
 
 def build_world() -> World:
@@ -78,6 +82,9 @@ def build_world() -> World:
     organisation = Organisation.objects.create(name="Example", domain="example.com")
     suggestion = ShareSuggestion.objects.create(engineer=owner, manager=people["other_manager"])
     notification = Notification.objects.create(recipient=owner, kind=Notification.Kind.COMMENT, text="Hello", url="/")
+    # The owner's security key, its name private like the rest: only the owner's key page shows it.
+    credential = SoftKey().register({"publicKey": {"challenge": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}})
+    passkey = WebAuthn.add(owner, f"key {MARKER}", credential).instance
     return World(
         owner=owner,
         assessment=assessment,
@@ -88,6 +95,7 @@ def build_world() -> World:
         manager_share=manager_share,
         pending_token=pending_token,
         notification=notification,
+        passkey=passkey,
         people=people,
         organisation=organisation,
         suggestion=suggestion,
@@ -134,6 +142,8 @@ def _kwarg(world: World, name: str, kwarg: str):
         ("team", "engineer_pk"): world.owner.pk,
         ("identity", "pk"): world.organisation.pk
         if name in {"identity:organisation", "identity:organisation_import"}
+        else world.passkey.pk
+        if name == "identity:passkey_remove"
         else world.suggestion.pk,
         # Single sign-on URLs name a provider; none is configured here (tests/sso drives real ones).
         ("scim", "pk"): world.owner.pk,

@@ -52,6 +52,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("sharing", reverse("sharing:list")),
             ("notifications", reverse("sharing:notifications")),
             ("account", reverse("account:settings")),
+            ("passkeys", reverse("identity:passkeys")),
         ],
         "manager": [
             ("team", reverse("team:dashboard")),

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from transition.identity.views import MUST_ENROL
 
-# While enrolment is owed, only these pages answer: setting up the app, and signing out.
-ALLOWED_WHILE_ENROLLING = ("identity:totp_setup", "logout")
+# While enrolment is owed, only these pages answer: setting up the app or a security key, and signing out.
+ALLOWED_WHILE_ENROLLING = ("identity:totp_setup", "identity:passkeys", "logout")
 
 
 class TwoFactorRequiredMiddleware:

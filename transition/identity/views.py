@@ -12,6 +12,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm
+from allauth.mfa.webauthn.internal import auth as webauthn_auth
+from allauth.mfa.webauthn.internal.auth import WebAuthn
 from allauth.socialaccount.providers.saml import views as saml_views
 from django import forms
 from django.contrib import messages
@@ -68,10 +71,27 @@ def _has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def _has_second_factor(user: User) -> bool:
+    """An authenticator app or a security key / passkey: either makes a password sign-in take two steps."""
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+
+
+def _passkeys(user: User):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).order_by("created_at")
+
+
+# What a browser sends back from a security key is untrusted JSON; fido2 answers a malformed one with any of these.
+MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+PASSKEY_REFUSED = "Your security key's answer could not be checked. Try again, or use another way below."
+
+
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(accounts_views.SignInView):
     """The accounts app's password sign-in (django-axes, the throttled form, the owner's known browser),
-    plus SSO-only domains and TOTP."""
+    plus SSO-only domains and a second factor (authenticator app or security key)."""
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sso_buttons": sso_buttons(self.request)}
@@ -88,7 +108,7 @@ class SignInView(accounts_views.SignInView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if _has_totp(user):
+        if _has_second_factor(user):
             self.request.session[PENDING_USER] = user.pk
             self.request.session[PENDING_NEXT] = self.get_success_url()
             self.request.session[PENDING_AT] = int(time.time())
@@ -115,33 +135,68 @@ class CodeForm(AuthenticateForm):
     pass
 
 
+def _credential_field(message: str) -> forms.JSONField:
+    return forms.JSONField(widget=forms.HiddenInput, error_messages={"required": message, "invalid": message})
+
+
+class PasskeyForm(AuthenticateWebAuthnForm):
+    """The second step answered by a security key or passkey instead of a code."""
+
+    credential = _credential_field(PASSKEY_REFUSED)
+
+    def clean_credential(self) -> Authenticator:
+        try:
+            return super().clean_credential()
+        except (forms.ValidationError, *MALFORMED) as error:
+            raise forms.ValidationError(PASSKEY_REFUSED) from error
+
+
+def _finish_sign_in(request: HttpRequest, user: User, authenticator: Authenticator) -> HttpResponse:
+    next_url = request.session.pop(PENDING_NEXT, "") or reverse("home")
+    for key in (PENDING_USER, PENDING_AT):
+        request.session.pop(key, None)
+    login(request, user, backend=PASSWORD_BACKEND)
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        left = len(RecoveryCodes(authenticator).get_unused_codes())
+        messages.warning(
+            request,
+            f"You signed in with a recovery code; {left} left. If your phone is lost, set up the "
+            "authenticator app again on the two-factor page.",
+        )
+    response = HttpResponseRedirect(next_url)
+    # The second factor completes the sign-in: from now on this browser is one the owner uses.
+    remember_device(request, response, user)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @login_not_required
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """The second step of a password sign-in: a code from the authenticator app, or a recovery code."""
+    """The second step of a password sign-in: a security key, a code from the authenticator app, or a
+    recovery code."""
     user = _pending_user(request)
     if user is None:
         messages.info(request, "Sign in again: the sign-in had expired.")
         return HttpResponseRedirect(reverse("login"))
-    form = CodeForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        next_url = request.session.pop(PENDING_NEXT, "") or reverse("home")
-        for key in (PENDING_USER, PENDING_AT):
-            request.session.pop(key, None)
-        login(request, user, backend=PASSWORD_BACKEND)
-        if form.authenticator.type == Authenticator.Type.RECOVERY_CODES:
-            left = len(RecoveryCodes(form.authenticator).get_unused_codes())
-            messages.warning(
-                request,
-                f"You signed in with a recovery code; {left} left. If your phone is lost, set up the "
-                "authenticator app again on the two-factor page.",
-            )
-        response = HttpResponseRedirect(next_url)
-        # The second factor completes the sign-in: from now on this browser is one the owner uses.
-        remember_device(request, response, user)
-        return response
-    return render(request, "identity/two_factor.html", {"form": form})
+    status = 200
+    passkey_form = PasskeyForm(user=user)
+    form = CodeForm(user=user)
+    if request.method == "POST" and "credential" in request.POST:
+        passkey_form = PasskeyForm(request.POST, user=user)
+        if passkey_form.is_valid():
+            passkey_form.save()
+            return _finish_sign_in(request, user, passkey_form.cleaned_data["credential"])
+        status = 422
+    elif request.method == "POST":
+        form = CodeForm(request.POST, user=user)
+        if form.is_valid():
+            form.save()
+            return _finish_sign_in(request, user, form.authenticator)
+    context = {"form": form, "passkey_form": passkey_form, "has_totp": _has_totp(user)}
+    if _passkeys(user).exists():
+        # A fresh challenge for every page shown; the answer to an older one is refused.
+        context["request_options"] = webauthn_auth.begin_authentication(user)
+    return render(request, "identity/two_factor.html", context, status=status)
 
 
 class EnrolForm(ActivateTOTPForm):
@@ -163,7 +218,8 @@ def totp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user.has_usable_password():
         raise Http404("Accounts that sign in with single sign-on use their organisation's second factor.")
     if _has_totp(user):
-        return render(request, "identity/totp_active.html", {"codes_left": _codes_left(user)})
+        context = {"codes_left": _codes_left(user), "passkey_count": _passkeys(user).count()}
+        return render(request, "identity/totp_active.html", context)
     form = EnrolForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -193,13 +249,95 @@ def _codes_left(user: User) -> int:
 def recovery_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes replace the old ones (all of them), shown once."""
     user = request.user
-    if not _has_totp(user):
+    if not _has_second_factor(user):
         messages.info(request, "Set up two-factor sign-in first; recovery codes come with it.")
         return HttpResponseRedirect(reverse("identity:totp_setup"))
     with transaction.atomic():
         Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
         codes = RecoveryCodes.activate(user).generate_codes()
     return render(request, "identity/recovery_codes.html", {"codes": codes})
+
+
+PASSKEY_NOT_ADDED = "Your security key's answer could not be checked. Nothing was added: try again."
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    credential = _credential_field(PASSKEY_NOT_ADDED)
+    name = forms.CharField(label="Name this key", max_length=60, help_text="So you can tell your keys apart.")
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except (forms.ValidationError, *MALFORMED) as error:
+            raise forms.ValidationError(PASSKEY_NOT_ADDED) from error
+
+
+@require_http_methods(["GET", "POST"])
+def passkeys(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Security keys and passkeys as a second factor: the list, and adding one (named)."""
+    user = request.user
+    if not user.has_usable_password():
+        raise Http404("Accounts that sign in with single sign-on use their organisation's second factor.")
+    status = 200
+    if request.method == "POST":
+        form = AddPasskeyForm(request.POST, user=user)
+        if form.is_valid():
+            with transaction.atomic():
+                WebAuthn.add(user, form.cleaned_data["name"], form.cleaned_data["credential"])
+                new_codes = None
+                if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+                    new_codes = RecoveryCodes.activate(user).generate_codes()
+            request.session.pop(MUST_ENROL, None)
+            if new_codes:
+                return render(request, "identity/recovery_codes.html", {"codes": new_codes})
+            messages.success(request, f"Security key \u201c{form.cleaned_data['name']}\u201d added.")
+            return HttpResponseRedirect(reverse("identity:passkeys"))
+        status = 422
+    else:
+        form = AddPasskeyForm(user=user)
+    context = {
+        "form": form,
+        "passkeys": [(key, WebAuthn(key).name) for key in _passkeys(user)],
+        "has_totp": _has_totp(user),
+        "codes_left": _codes_left(user),
+        "required": MUST_ENROL in request.session,
+        # The challenge for the next key; one already on the account is refused (excludeCredentials).
+        "creation_options": webauthn_auth.begin_registration(user, passwordless=False),
+    }
+    return render(request, "identity/passkeys.html", context, status=status)
+
+
+@require_POST
+def passkey_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Remove one of the signed-in person's own keys (another person's is 404)."""
+    user = request.user
+    key = get_object_or_404(Authenticator, pk=pk, user=user, type=Authenticator.Type.WEBAUTHN)
+    name = WebAuthn(key).name
+    last = not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exclude(pk=key.pk).exists()
+    organisation = services.organisation_for_email(user.email)
+    if last and organisation is not None and organisation.require_2fa:
+        messages.error(
+            request,
+            f"\u201c{name}\u201d is your only second factor and your organisation requires one: "
+            "add another key or the authenticator app first.",
+        )
+        return HttpResponseRedirect(reverse("identity:passkeys"))
+    with transaction.atomic():
+        key.delete()
+        if last:
+            # No second factor left: sign-in is one step again, and old recovery codes must not linger.
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
+    messages.success(request, f"Security key \u201c{name}\u201d removed.")
+    return HttpResponseRedirect(reverse("identity:passkeys"))
 
 
 # Share suggestions ------------------------------------------------------------------------------------
