@@ -322,6 +322,7 @@ SECURE_CSP["form-action"] = [
     *form_action_origins(SOCIALACCOUNT_PROVIDERS),
     *env_list("SSO_FORM_ACTION_ORIGINS"),
 ]
+MFA_ADAPTER = "transition.identity.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys and passkeys as a second factor only (no passwordless sign-in). http://localhost is a secure
 # origin already; any other plain-http origin is accepted only while developing.

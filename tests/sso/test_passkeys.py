@@ -209,3 +209,13 @@ def test_sso_accounts_have_no_key_page(client):
     user.save()
     client.force_login(user)
     assert client.get(PAGE).status_code == 404
+
+
+def test_the_name_box_and_the_browser_prompt_speak_of_transition(client):
+    user = UserFactory(email="ann@example.com")
+    client.force_login(user)
+    page = client.get(PAGE)
+    assert page.context["form"]["name"].value() == "Security key"
+    assert page.context["creation_options"]["publicKey"]["rp"] == {"id": "localhost", "name": "Transition"}
+    _add(client, SoftKey())
+    assert client.get(PAGE).context["form"]["name"].value() == "Security key 2"

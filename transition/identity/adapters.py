@@ -6,6 +6,8 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +21,17 @@ PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105  # 
 def refusal(request: HttpRequest, title: str, message: str, status: int = 403) -> HttpResponse:
     """The clear page a refused single sign-on answers with."""
     return render(request, "identity/sso_refused.html", {"title": title, "message": message}, status=status)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second factors in the product's own words, under the product's name."""
+
+    def generate_authenticator_name(self, user: Any, type: Authenticator.Type) -> str:
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return "Security key" if n == 0 else f"Security key {n + 1}"
+
+    def _get_site_name(self) -> str:
+        return "Transition"  # what the browser's passkey prompt and the authenticator app call the site
 
 
 class AccountAdapter(DefaultAccountAdapter):
