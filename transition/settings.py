@@ -181,10 +181,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Only what never changes is cached: the rendered results of finished assessments (results.html). Each
-# process keeps its own copy in memory, so app servers share nothing and nothing needs invalidating; 500
-# entries bound what a worker holds. The dashboard reads its summaries off each assessment's stored
-# snapshot (team/selectors.py) and keeps no cache of its own.
+# No page keeps a cache: what never changes (a finished assessment's results) is stored on its row when it
+# is made, and the results page and the dashboard read that snapshot. Django's in-memory cache stays the
+# default for what asks for one (nothing of the app's own); 500 entries bound what a worker holds.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
