@@ -5,7 +5,8 @@ Runs outside Django: each database gets its own processes (``manage.py seed_benc
 Load is generated only against 127.0.0.1, for a bounded time, by wrk.
 
 Environment: BENCH_SECONDS (15) per endpoint and connection count, BENCH_CONNECTIONS (4,16),
-BENCH_SIZES (small,large), BENCH_RESEED=1 to seed again, BENCH_PG (postgres://postgres@127.0.0.1:5432).
+BENCH_SIZES (small,large), BENCH_RESEED=1 to seed again, BENCH_PG (postgres://postgres@127.0.0.1:5432),
+BENCH_REDIS (redis://127.0.0.1:6379/0: the shared cache the sessions are read from; empty to measure without).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ RESULTS = ROOT / "bench" / "results.json"
 LUA = ROOT / "bench" / "wrk" / "requests.lua"
 PY = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
 # The only databases this tool ever creates or drops.
 DATABASES = {"small": "transition_bench_small", "large": "transition_bench_large"}
 # Bumped when the seeder changes what it writes, so older bench databases are seeded again.
@@ -100,6 +102,8 @@ def django_env(size: str, *, server: bool = False, smtp_port: int = 0) -> dict[s
         SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="WARNING",
     )
+    if REDIS:
+        env["REDIS_URL"] = REDIS
     if smtp_port:
         env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_port))
     return env

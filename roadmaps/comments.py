@@ -123,9 +123,12 @@ class Threads:
     by_item: dict[int, list[Thread]]
 
 
-def threads_for(roadmap: Roadmap) -> Threads:
-    """Every comment of the roadmap in one query, grouped into threads by item."""
+def threads_for(roadmap: Roadmap, item: RoadmapItem | None = None) -> Threads:
+    """Every comment of the roadmap in one query, grouped into threads by item; given an item, its own only
+    (a reply is kept on its thread's item)."""
     found = Comment.objects.filter(roadmap=roadmap).select_related("author").order_by("created_at", "pk")
+    if item is not None:
+        found = found.filter(item=item)
     comments = [_prepare(c) for c in found]
     roots: dict[int, Thread] = {}
     for comment in comments:
@@ -148,9 +151,14 @@ def comment_count(threads: list[Thread]) -> int:
     return sum(1 + len(thread.replies) for thread in threads)
 
 
-def attach_threads(items: list[RoadmapItem], roadmap: Roadmap) -> list[Thread]:
-    """Give every item its threads (item.threads) and their comment count, and return the roadmap-wide ones."""
-    threads = threads_for(roadmap)
+def attach_threads(items: list[RoadmapItem], roadmap: Roadmap, only: RoadmapItem | None = None) -> list[Thread]:
+    """Give every item its threads (item.threads) and their comment count, and return the roadmap-wide ones.
+
+    Given ``only``, the threads of that item alone are read and given to it (and none returned).
+    """
+    threads = threads_for(roadmap, only)
+    if only is not None:
+        items = [only]
     for item in items:
         item.threads = threads.by_item.get(item.pk, [])  # type: ignore[attr-defined]
         item.comment_count = comment_count(item.threads)  # type: ignore[attr-defined]

@@ -217,10 +217,13 @@ def roadmap_items(roadmap: Roadmap) -> list[RoadmapItem]:
     )
 
 
-def roadmap_view(roadmap: Roadmap, today: datetime.date | None = None) -> RoadmapView:
-    """The roadmap grouped by month, with this month's focus and what is overdue: two queries."""
+def roadmap_view(
+    roadmap: Roadmap, today: datetime.date | None = None, items: list[RoadmapItem] | None = None
+) -> RoadmapView:
+    """The roadmap grouped by month, with this month's focus and what is overdue: two queries, or none
+    given the items already read (their links then are read only where they are drawn)."""
     this_month = month_start(today or timezone.localdate())
-    items = roadmap_items(roadmap)
+    items = roadmap_items(roadmap) if items is None else items
     last = max([roadmap.months] + [roadmap.month_number(i.last_month) for i in items])
     months = [
         MonthView(

@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -185,10 +186,44 @@ def _item_response(
     return render(request, ITEM_CARD, context, status=status)
 
 
+def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int) -> HttpResponse:
+    """A status button, with htmx: the card and what counts it (focus, progress, projection, its months'
+    progress) are redrawn from one read of the items, with the links and comments of that card alone.
+
+    Rebuilding the whole roadmap view for it read every item twice and every card's links and comments."""
+    items = list(roadmap.items.all())
+    item = next((i for i in items if i.pk == item_pk), None)
+    if item is None:
+        return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
+    error, status = "", 200
+    try:
+        services.item_set_status(item=item, status=request.POST["status"])
+    except services.RoadmapError as exc:
+        error, status = str(exc), INVALID
+    view = roadmap_view(roadmap, items=items)
+    prefetch_related_objects([item], Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
+    attach_threads(items, roadmap, only=item)
+    context = {
+        "view": view,
+        "roadmap": roadmap,
+        "item": item,
+        "months": view.months_of(item),
+        "item_pk": item_pk,
+        "error": error,
+        "can_edit": True,
+        "comments_enabled": True,
+        "editing": False,
+        "oob": True,
+    }
+    return render(request, ITEM_CARD, context, status=status)
+
+
 @require_POST
 def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
     roadmap = get_roadmap_for_owner(request, pk)
+    if request.htmx and "status" in request.POST:
+        return _status_changed(request, roadmap, item_pk)
     try:
         item = get_item_for_owner(roadmap, item_pk)
     except Http404:

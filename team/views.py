@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -33,6 +34,8 @@ from team.selectors import (
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.accounts.permissions import Access, get_access
+from transition.lib.charts import Sparkline
+from transition.lib.formatting import Stamp, fixed
 from transition.lib.http import INVALID, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
@@ -70,6 +73,52 @@ def _columns(key: str, descending: bool) -> list[Column]:
     return columns
 
 
+@dataclass(frozen=True)
+class Row:
+    """A report as the table draws it: its addresses, numbers and dates worked out here, not by template
+    tags and filters in each of twenty rows (about half of the dashboard's time, make bench)."""
+
+    report: Report
+    results_url: str
+    roadmap_url: str
+    readiness: str  # as shown, without the "%"; "" without results
+    change: str  # as shown, with its sign; "" without a previous assessment
+    sparkline: Sparkline | None
+    trend_title: str
+    activity: Stamp | None
+
+
+# Stands for an engineer's id in an address reversed once per page, then filled in for each row.
+_PK = 987654321
+
+
+def _address(name: str) -> Callable[[int], str]:
+    head, tail = reverse(name, args=[_PK]).split(str(_PK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _rows(reports: list[Report]) -> list[Row]:
+    results_url, roadmap_url = _address("team:person_results"), _address("team:person_roadmap")
+    rows = []
+    for report in reports:
+        change = report.change
+        trend = report.trend
+        rows.append(
+            Row(
+                report=report,
+                results_url=results_url(report.engineer.pk),
+                roadmap_url=roadmap_url(report.engineer.pk),
+                readiness="" if report.readiness is None else fixed(report.readiness, 0),
+                change="" if change is None else ("+" if change > 0 else "") + fixed(change, 1),
+                sparkline=report.sparkline,
+                trend_title=f"Readiness of {report.name} across their last {len(trend)} assessments: "
+                + ", ".join(f"{fixed(v, 0)}%" for v in trend),
+                activity=report.activity,
+            )
+        )
+    return rows
+
+
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
@@ -77,7 +126,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     with_results = [r.levels for r in reports if r.levels is not None]
     readiness = [r.readiness for r in reports if r.readiness is not None]
     context = {
-        "reports": sort_reports(reports, key, descending),
+        "reports": reports,
+        "rows": _rows(sort_reports(reports, key, descending)),
         "mentees": mentees_of(request.user),
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,

@@ -75,3 +75,16 @@ def test_production_email_gives_up_on_a_mail_server_that_does_not_answer():
     assert result.returncode != 0
     assert "timed out" in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_sessions_are_read_from_a_shared_redis_only_when_one_is_given():
+    show = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_ENGINE, sorted(s.CACHES))",
+    ]
+    without = _manage(*show, **PRODUCTION)
+    assert without.stdout.split() == ["django.contrib.sessions.backends.db", "['default']"], without.stderr
+    given = _manage(*show, REDIS_URL="redis://127.0.0.1:6379/0", **PRODUCTION)
+    assert given.stdout.split() == ["django.contrib.sessions.backends.cached_db", "['default',", "'sessions']"]

@@ -181,10 +181,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Only what never changes is cached: the rendered results of finished assessments (results.html). Each
-# process keeps its own copy in memory, so app servers share nothing and nothing needs invalidating; 500
-# entries bound what a worker holds. The dashboard reads its summaries off each assessment's stored
-# snapshot (team/selectors.py) and keeps no cache of its own.
+# No page keeps a cache: what never changes (a finished assessment's results) is stored on its row when it
+# is made, and the results page and the dashboard read that snapshot. Django's in-memory cache stays the
+# default for what asks for one (nothing of the app's own); 500 entries bound what a worker holds.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -192,6 +191,21 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
+# With a Redis that every app server shares (REDIS_URL, e.g. redis://127.0.0.1:6379/0), sessions are read
+# from it and written through to the database (cached_db): the session table is no longer read on every
+# request. A shared cache holds every live session (a few hundred bytes each), so after sign-in it is a hit.
+# Without REDIS_URL, sessions stay in the database alone: a per-process cache would mostly miss at the real
+# size. A Redis that is down or unreachable then fails the request, like the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "transition",
+        "OPTIONS": {"socket_connect_timeout": DB_CONNECT_TIMEOUT, "socket_timeout": DB_CONNECT_TIMEOUT},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -285,21 +285,6 @@ def _main(page: str) -> str:
     return page[page.index("<main") : page.index("</main>")]
 
 
-def test_a_second_view_of_the_results_reuses_what_was_drawn_without_scoring_again(
-    engineer_client, finished, monkeypatch
-):
-    from assessments import results
-
-    first = _main(engineer_client.get(results_url(finished)).content.decode())
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a finished assessment's results were computed twice")
-
-    monkeypatch.setattr(results, "_from_result", refuse)
-    monkeypatch.setattr(results, "_scenario_review", refuse)
-    assert _main(engineer_client.get(results_url(finished)).content.decode()) == first
-
-
 def test_each_role_compared_with_is_drawn_and_kept_on_its_own(engineer_client, finished):
     own = _main(engineer_client.get(results_url(finished)).content.decode())
     other = _main(engineer_client.get(results_url(finished, "ai-product-manager")).content.decode())
@@ -519,17 +504,3 @@ def test_quick_ratings_are_not_badged_low_confidence_on_every_row(engineer_clien
     done = finished_assessment(engineer, 2)
     table = engineer_client.get(results_url(done)).content.decode().split('<table class="level-table">')[1]
     assert "low confidence" not in table.split("</table>")[0]
-
-
-def test_the_kept_fragments_keys_are_built_in_one_place_and_vary_on_what_they_show():
-    from types import SimpleNamespace
-
-    from assessments.results import cache_keys
-
-    finished = SimpleNamespace(pk=7, finished_at=None)
-    owner = cache_keys(finished, "2.0.0", "ai-lead", False, "")  # type: ignore[arg-type]
-    assert cache_keys(finished, "2.0.0", "ai-architect", False, "")["page"] == owner["page"]  # type: ignore[arg-type]
-    assert cache_keys(finished, "2.0.0", "ai-architect", False, "")["role"] != owner["role"]  # type: ignore[arg-type]
-    assert cache_keys(finished, "2.0.0", "ai-lead", False, "abc")["role"] != owner["role"]  # type: ignore[arg-type]
-    assert cache_keys(finished, "2.0.0", "ai-lead", True, "")["page"] != owner["page"]  # type: ignore[arg-type]
-    assert cache_keys(finished, "2.0.1", "ai-lead", False, "")["page"] != owner["page"]  # type: ignore[arg-type]

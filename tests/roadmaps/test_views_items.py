@@ -364,8 +364,8 @@ def test_two_tabs_setting_the_status_keep_the_later_one(engineer_client, roadmap
 
 # --- Query budget --------------------------------------------------------------------------------
 
-# Session, user, roadmap, item, its update, the version bump; then the redraw: items, links, comments.
-ITEM_QUERIES = 9
+# Session, user, roadmap, its items, the status update, the version bump; then the card's links and comments.
+ITEM_QUERIES = 8
 
 
 @pytest.mark.parametrize("levels", [NEARLY_READY, None], ids=["small", "large"])

@@ -23,7 +23,9 @@ def email_queue(
     share: Share | None = None,
 ) -> Email:
     """Queue one email under a unique ``key``; queueing the same key again queues nothing more."""
-    with transaction.atomic():
+    # The row and its task commit together, in the caller's transaction when there is one: no savepoint of
+    # its own (get_or_create keeps the one that a race on the key needs).
+    with transaction.atomic(savepoint=False):
         email, created = Email.objects.get_or_create(
             key=key,
             defaults={

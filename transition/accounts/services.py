@@ -175,7 +175,9 @@ def notify(
     *, recipient: User, actor: User | None, kind: str, text: str, url: str = "", email: bool = True
 ) -> Notification:
     """An in-app notification, and the same by email once it is saved (transition.lib.mail)."""
-    with transaction.atomic():
+    # Inside the caller's transaction (a comment, a share) no savepoint of its own: it would cost two
+    # statements and undo nothing the caller's rollback does not.
+    with transaction.atomic(savepoint=False):
         notification = Notification.objects.create(
             recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url
         )

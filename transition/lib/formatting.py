@@ -1,4 +1,4 @@
-"""Dates as pages show them, worked out once per value.
+"""Dates and numbers as pages show them, worked out once per value.
 
 Django's date filter costs tens of microseconds a call (time zone, translated month names), and
 the roadmap's comment threads and the team table draw the same few hundred moments on every load.
@@ -10,7 +10,8 @@ import datetime
 import functools
 from typing import NamedTuple
 
-from django.utils import timezone
+from django.template.defaultfilters import floatformat
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 
@@ -29,3 +30,15 @@ def _stamp(moment: datetime.datetime, shown: str, zone: str) -> Stamp:
     # The zone is part of the key because the shown time is local.
     local = timezone.localtime(moment)
     return Stamp(iso=local.isoformat(), shown=date_format(local, shown))
+
+
+def fixed(value: float, places: int) -> str:
+    """``value`` as ``{{ value|floatformat:places }}`` shows it in the current language, worked out once per value:
+    the filter costs tens of microseconds a call, and a table of readiness figures draws hundreds."""
+    return _fixed(value, places, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fixed(value: float, places: int, language: str | None) -> str:
+    # The language is part of the key because the decimal mark is local.
+    return floatformat(value, places)
