@@ -90,3 +90,46 @@ def test_readyz_reports_the_database_and_the_queue_backlog_and_nothing_private(c
     response = client.get("/readyz")
     assert response.status_code == 200  # the backlog is every server's: it is for alerting, not for rotation
     assert response.json()["queue"] == "behind"
+
+
+def _sessions_in_redis(settings, port: int) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+
+
+def test_a_sessions_redis_that_is_down_gets_the_unavailable_page_and_fails_readiness(settings):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    from tests.faults.servers import closed_port
+
+    user = UserFactory()
+    session = SessionStore()  # a signed-in session in the database, as sign-in wrote it before the outage
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.save()
+    _sessions_in_redis(settings, closed_port())
+    client = Client(raise_request_exception=False)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    page = client.get("/home/")
+    assert page.status_code == 503  # the service is unavailable, not broken: no 500, no traceback
+    assert page["Retry-After"] == "30"
+    assert "Traceback" not in page.content.decode()
+    ready = Client().get("/readyz")  # a load balancer's call: no session cookie
+    assert ready.status_code == 503
+    assert ready.json()["sessions"] == "unreachable"
+    assert ready.json()["database"] == "ok"

@@ -195,7 +195,7 @@ CACHES = {
 # from it and written through to the database (cached_db): the session table is no longer read on every
 # request. A shared cache holds every live session (a few hundred bytes each), so after sign-in it is a hit.
 # Without REDIS_URL, sessions stay in the database alone: a per-process cache would mostly miss at the real
-# size. A Redis that is down or unreachable then fails the request, like the database.
+# size. A Redis that is down or unreachable then answers 503, like the database, and /readyz says so.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES["sessions"] = {

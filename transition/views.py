@@ -4,12 +4,15 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from assessments.selectors import latest_assessments
 from roadmaps.models import Roadmap
@@ -18,6 +21,9 @@ from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import Share
 from transition.identity.models import ShareSuggestion
 from transition.lib.tasks import queue_backlog
+
+# What a database or session store that is down or too slow raises: the service is unavailable, not broken.
+OUTAGES = (DatabaseError, RedisConnectionError, RedisTimeoutError)
 
 
 @require_GET
@@ -85,16 +91,25 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         checks["database"] = "unreachable"
         ready = False
+    if "sessions" in settings.CACHES:
+        # With REDIS_URL every signed-in request reads its session there first: down, they all fail.
+        try:
+            caches["sessions"].get("readyz")
+            checks["sessions"] = "ok"
+        except OUTAGES:
+            checks["sessions"] = "unreachable"
+            ready = False
     return JsonResponse({"ready": ready, **checks}, status=200 if ready else 503)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 handler: a database that is down or too slow answers 503 with its own page, and no traceback.
+    """The 500 handler: a database (or the sessions' Redis) that is down or too slow answers 503 with its own
+    page, and no traceback.
 
     Like Django's default it renders without a request context: the page must not need the database.
     """
     exc = sys.exc_info()[1]
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, OUTAGES):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response
