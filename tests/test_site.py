@@ -96,7 +96,7 @@ def _sessions_in_redis(settings, port: int) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "sessions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "transition.lib.redis_cache.ReusingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
@@ -117,7 +117,7 @@ def test_a_sessions_redis_that_is_down_gets_the_unavailable_page_and_fails_readi
     session.update(
         {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "transition.accounts.backends.UserBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
     )
