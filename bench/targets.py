@@ -34,7 +34,7 @@ def _session_cookie(user: User, cache: dict[int, str]) -> str:
     if user.pk not in cache:
         store = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = user._meta.pk.value_to_string(user)  # type: ignore[union-attr]
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "transition.accounts.backends.UserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         cache[user.pk] = store.session_key  # type: ignore[assignment]

@@ -4,12 +4,11 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from transition.accounts.models import Notification, Share, User
+from transition.accounts.backends import UserBackend
 
 
 @dataclass(frozen=True)
@@ -19,37 +18,18 @@ class _Header:
     follows_anyone: bool
 
 
-@functools.cache
-def _header_sql() -> str:
-    """The header's one query, written once per process from the models' table and column names.
-
-    Every signed-in page runs it: built by the ORM (two subqueries, an annotation) it cost more CPU
-    to compile than the rest of the smallest page to draw, for the same SQL every time.
-    """
-    notification, share, user = Notification._meta, Share._meta, User._meta
-
-    def col(meta, name: str) -> str:
-        return connection.ops.quote_name(meta.get_field(name).column)
-
-    table = connection.ops.quote_name
-    # Only quoted table and column names go into the text; the values are parameters.
-    return (
-        f"SELECT (SELECT COUNT(*) FROM {table(notification.db_table)}"  # noqa: S608  # nosec B608
-        f" WHERE {col(notification, 'recipient')} = %s AND {col(notification, 'read_at')} IS NULL),"
-        f" EXISTS(SELECT 1 FROM {table(share.db_table)} s JOIN {table(user.db_table)} e"
-        f" ON e.{col(user, 'id')} = s.{col(share, 'engineer')}"
-        f" WHERE s.{col(share, 'person')} = %s AND s.{col(share, 'status')} = %s AND e.{col(user, 'is_active')})"
-    )
-
-
 def _header(request: HttpRequest) -> _Header:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return _Header(unread=0, follows_anyone=False)
-    # One query for both, as the header draws both on every page.
-    with connection.cursor() as cursor:
-        cursor.execute(_header_sql(), [user.pk, user.pk, Share.Status.ACTIVE.value])
-        unread, follows = cursor.fetchone()
+    # Read with the person, in the same query (transition.accounts.backends.UserBackend). A page never
+    # changes either before drawing its header: marking notifications read and accepting a share are
+    # POSTs that redirect, so the next page reads them afresh.
+    if not hasattr(user, "header_unread"):
+        # Signed in during this very request: login() keeps the object it was given. Read as the next
+        # request will.
+        user = UserBackend().get_user(user.pk) or user
+    unread, follows = getattr(user, "header_unread", 0), getattr(user, "header_follows", False)
     return _Header(unread=int(unread), follows_anyone=bool(follows))
 
 

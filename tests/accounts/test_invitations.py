@@ -66,7 +66,7 @@ def test_the_invitation_page_query_budget(client, invitation, riley, django_asse
     with django_assert_num_queries(1):  # the share with its engineer
         client.get(invitation)
     client.force_login(riley)
-    with django_assert_num_queries(4):  # session, user, the share, unread count
+    with django_assert_num_queries(3):  # session, user (with the unread count), the share
         client.get(invitation)
 
 

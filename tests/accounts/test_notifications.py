@@ -59,21 +59,28 @@ def test_the_header_shows_no_count_when_all_are_read(user_client, user):
     assert "count-badge" not in body
 
 
-def test_the_header_count_is_one_query(user_client, user):
+def _reads_the_person(sql: str) -> bool:
+    return 'FROM "accounts_user" u WHERE' in sql
+
+
+def test_the_header_count_comes_with_the_person_in_one_query(user_client, user):
     NotificationFactory.create_batch(3, recipient=user)
     with CaptureQueriesContext(connection) as queries:
-        user_client.get(reverse("home"))
-    assert len(_count_queries(queries)) == 1
+        body = user_client.get(reverse("home")).content.decode()
+    counts = _count_queries(queries)
+    assert len(counts) == 1
+    assert _reads_the_person(counts[0])
+    assert _nav_link(body) == "Notifications, 3 unread"
 
 
-def test_an_htmx_fragment_does_not_count_notifications(user_client, user, htmx_headers):
+def test_an_htmx_fragment_makes_no_query_of_its_own_for_the_header(user_client, user, htmx_headers):
     share = active_share(user, UserFactory())
     with CaptureQueriesContext(connection) as queries:
         response = user_client.post(
             reverse("sharing:private", args=[share.pk]), {"include_private": "1"}, **htmx_headers
         )
     assert response.status_code == 200
-    assert not _count_queries(queries)
+    assert [_reads_the_person(sql) for sql in _count_queries(queries)] == [True]
 
 
 def test_visitors_see_no_notifications_link(client):
@@ -122,12 +129,12 @@ def test_the_list_is_paged(user_client, user):
 
 
 def test_the_list_query_budget_does_not_grow(user_client, user, django_assert_num_queries):
-    # session, user, unread count, page count, page
+    # session, user (with the unread count), page count, page
     NotificationFactory(recipient=user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         user_client.get(LIST)
     NotificationFactory.create_batch(10, recipient=user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         user_client.get(LIST)
 
 

@@ -478,9 +478,9 @@ def test_review_of_a_finished_assessment_leads_to_its_results(engineer_client, e
 
 # --- query budgets: the same number of queries with one answer and with every answer --------------
 
-# session, user, assessment, the framework version (is this process's copy of the competencies and
-# items current?), answers, ratings, evidence, and the header's unread count
-QUESTIONNAIRE_QUERIES = 8
+# session, user (with the header's counts), assessment, the framework version (is this process's copy of
+# the competencies and items current?), answers, ratings, evidence
+QUESTIONNAIRE_QUERIES = 7
 
 
 def test_section_query_budget_does_not_grow_with_the_answers(engineer_client, full, django_assert_num_queries):

@@ -257,9 +257,9 @@ def test_no_one_can_finish_someone_elses_assessment(engineer_client):
 
 # --- query budget: the same with one answer and with every answer -------------------------------------
 
-# session, user, assessment, scenario answers, managers' ratings, the owner's roadmap (for
-# "Create/Update my roadmap"), and the header's unread count
-RESULTS_QUERIES = 7
+# session, user (with the header's counts), assessment, scenario answers, managers' ratings, and the
+# owner's roadmap (for "Create/Update my roadmap")
+RESULTS_QUERIES = 6
 
 
 def test_results_query_budget_does_not_grow_with_the_answers(engineer_client, engineer, django_assert_num_queries):

@@ -230,9 +230,9 @@ def test_a_replan_from_someone_elses_results_is_404(engineer_client, roadmap):
 
 # --- Query budget ------------------------------------------------------------------------------------
 
-# Session, user, unread notifications, roadmap, latest results, and the items twice (once for the
+# Session, user (with the header's counts), roadmap, latest results, and the items twice (once for the
 # planner, once to compare with its plan).
-REPLAN_QUERIES = 7
+REPLAN_QUERIES = 6
 
 
 @pytest.mark.parametrize(

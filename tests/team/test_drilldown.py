@@ -215,8 +215,8 @@ def test_results_show_the_latest_finished_assessment(client, engineer):
 # --- query budgets ------------------------------------------------------------------------------------
 
 # One more than before the history charts: every finished assessment's readiness and levels, in one query.
-RESULTS_QUERIES = 10
-ROADMAP_QUERIES = 8
+RESULTS_QUERIES = 9
+ROADMAP_QUERIES = 7
 
 
 @pytest.mark.parametrize("relation", [Share.Relation.MANAGER, Share.Relation.MENTOR])

@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from transition.accounts.backends import PASSWORD_BACKEND
 from transition.accounts.forms import SignInForm, SignUpForm
 from transition.accounts.services import user_create
 from transition.accounts.throttling import lockout_lift, remember_device
@@ -44,7 +45,7 @@ def signup(
             name=form.cleaned_data["name"],
             password=form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=PASSWORD_BACKEND)
         # No "Welcome" message: the home page it lands on greets them already.
         return HttpResponseRedirect(_safe_next(request) or reverse("home"))
     return render(request, "registration/signup.html", {"form": form}, status=INVALID if form.errors else 200)

@@ -12,10 +12,9 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from transition.accounts.backends import PASSWORD_BACKEND
 from transition.accounts.models import User
 from transition.identity.services import domain_of
-
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105  # nosec B105: a dotted path
 
 
 def refusal(request: HttpRequest, title: str, message: str, status: int = 403) -> HttpResponse:
