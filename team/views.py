@@ -24,6 +24,7 @@ from roadmaps.selectors import roadmap_view
 from team.selectors import (
     HEATMAP_MIN_PEOPLE,
     STALLED_AFTER_DAYS,
+    Heatmap,
     Report,
     mentees_of,
     parse_sort,
@@ -34,8 +35,8 @@ from team.selectors import (
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.accounts.permissions import Access, get_access
-from transition.lib.charts import Sparkline
-from transition.lib.formatting import Stamp, fixed
+from transition.lib import charts
+from transition.lib.formatting import Stamp, fixed, stamp
 from transition.lib.http import INVALID, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
@@ -74,18 +75,36 @@ def _columns(key: str, descending: bool) -> list[Column]:
 
 
 @dataclass(frozen=True)
-class Row:
-    """A report as the table draws it: its addresses, numbers and dates worked out here, not by template
-    tags and filters in each of twenty rows (about half of the dashboard's time, make bench)."""
+class Spark:
+    """A report's readiness sparkline, its attributes written out here: SVG coordinates are never localised."""
 
-    report: Report
+    view_box: str
+    points: str
+    x: str  # the dot on the latest value
+    y: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A report as the table draws it: every address, number, date and class worked out here, so each cell is
+    a lookup or two, with no template filters, comparisons or number localisation in each of twenty rows."""
+
+    pk: int
+    name: str
     results_url: str
-    roadmap_url: str
+    roadmap_url: str  # "" without a roadmap
+    role: str
     readiness: str  # as shown, without the "%"; "" without results
-    change: str  # as shown, with its sign; "" without a previous assessment
-    sparkline: Sparkline | None
-    trend_title: str
+    spark: Spark | None
+    change: str  # as shown, with its sign
+    change_class: str
+    progress: str  # as shown, without the "%"; "" when there is nothing to count
+    no_progress: str  # what shows instead
+    overdue: str
+    overdue_class: str
     activity: Stamp | None
+    stalled: bool
 
 
 # Stands for an engineer's id in an address reversed once per page, then filled in for each row.
@@ -97,26 +116,79 @@ def _address(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def _spark(report: Report) -> Spark | None:
+    trend = report.trend
+    if len(trend) < 2:
+        return None
+    line = charts.sparkline(trend)
+    last = line.last
+    return Spark(
+        view_box=f"0 0 {line.width} {line.height}",
+        points=line.points,
+        x=str(last.x) if last else "",
+        y=str(last.y) if last else "",
+        title=f"Readiness of {report.name} across their last {len(trend)} assessments: "
+        + ", ".join(f"{fixed(v, 0)}%" for v in trend),
+    )
+
+
+def _change(change: float | None) -> tuple[str, str]:
+    if change is None:
+        return "—", "muted"
+    if change > 0:
+        return "+" + fixed(change, 1), "change up"
+    if change < 0:
+        return fixed(change, 1), "change down"
+    return "0", "muted"
+
+
 def _rows(reports: list[Report]) -> list[Row]:
     results_url, roadmap_url = _address("team:person_results"), _address("team:person_roadmap")
     rows = []
     for report in reports:
-        change = report.change
-        trend = report.trend
+        change, change_class = _change(report.change)
         rows.append(
             Row(
-                report=report,
-                results_url=results_url(report.engineer.pk),
-                roadmap_url=roadmap_url(report.engineer.pk),
+                pk=report.pk,
+                name=report.name,
+                results_url=results_url(report.pk),
+                roadmap_url=roadmap_url(report.pk) if report.has_roadmap else "",
+                role=report.role_name or "—",
                 readiness="" if report.readiness is None else fixed(report.readiness, 0),
-                change="" if change is None else ("+" if change > 0 else "") + fixed(change, 1),
-                sparkline=report.sparkline,
-                trend_title=f"Readiness of {report.name} across their last {len(trend)} assessments: "
-                + ", ".join(f"{fixed(v, 0)}%" for v in trend),
-                activity=report.activity,
+                spark=_spark(report),
+                change=change,
+                change_class=change_class,
+                progress="" if report.progress is None else str(report.progress),
+                no_progress="nothing planned" if report.has_roadmap else "no roadmap",
+                overdue=str(report.overdue),
+                overdue_class="badge badge-bad" if report.overdue else "muted",
+                activity=None if report.last_activity is None else stamp(report.last_activity, "j M Y"),
+                stalled=report.stalled,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    """One competency of the heatmap as drawn: each cell's class and count, and the average, as shown."""
+
+    name: str
+    cells: tuple[tuple[str, str], ...]
+    average: str
+
+
+def _heatmap_rows(heatmap: Heatmap | None) -> list[HeatmapRow]:
+    if heatmap is None:
+        return []
+    return [
+        HeatmapRow(
+            name=row.competency.name,
+            cells=tuple((f"num heat heat-{cell.shade}", str(cell.count)) for cell in row.cells),
+            average=fixed(row.average, 1),
+        )
+        for row in heatmap.rows
+    ]
 
 
 @require_GET
@@ -125,13 +197,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = team_reports(request.user)
     with_results = [r.levels for r in reports if r.levels is not None]
     readiness = [r.readiness for r in reports if r.readiness is not None]
+    heatmap = team_heatmap(content.get_framework(), with_results)
     context = {
         "reports": reports,
         "rows": _rows(sort_reports(reports, key, descending)),
         "mentees": mentees_of(request.user),
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,
-        "heatmap": team_heatmap(content.get_framework(), with_results),
+        "heatmap": heatmap,
+        "heatmap_rows": _heatmap_rows(heatmap),
         "heatmap_min": HEATMAP_MIN_PEOPLE,
         "with_results": len(with_results),
         "average_readiness": sum(readiness) / len(readiness) if readiness else None,
