@@ -136,7 +136,7 @@ class History:
     trend: tuple[float, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made for every assessment of the team, and frozen ones are slower to make
 class _Stored:
     """One assessment's row: only the numbers shown, read out of the snapshot stored when it was finished."""
 
@@ -146,7 +146,7 @@ class _Stored:
     readiness: float | None
     role: str
     by_role: dict[str, float]  # the snapshot's readiness against every role; empty in older results
-    levels: dict[str, float]
+    levels: dict[str, float] | None  # as stored; None unless asked for
 
 
 def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
@@ -179,7 +179,7 @@ def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
             readiness=readiness,
             role=role or "",
             by_role={slug: float(v) for slug, v in zip(roles, rest, strict=False) if v is not None},
-            levels={k: float(v) for k, v in (rest[-1] or {}).items()} if levels else {},
+            levels=rest[-1] if levels else None,
         )
         by_pk[pk] = stored
         if status == Assessment.Status.FINISHED:
@@ -202,7 +202,10 @@ def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
             elif previous is None or previous.readiness is not None:
                 older[owner] = (latest.previous_id, role.slug)
         summaries[owner] = Summary(
-            role_name=role.name if role else None, readiness=latest.readiness, change=None, levels=latest.levels
+            role_name=role.name if role else None,
+            readiness=latest.readiness,
+            change=None,
+            levels={k: float(v) for k, v in (latest.levels or {}).items()},
         )
     if older:
         # Worked out from those results' levels, as the results page does (role_view): one query for all.
