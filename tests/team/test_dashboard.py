@@ -198,7 +198,7 @@ def test_a_name_with_markup_shows_as_text_in_every_cell_that_names_them(manager_
     shown = "&lt;b&gt;Bo &amp; &quot;Co&quot;&lt;/b&gt;"
     assert f">{shown}</a>" in page
     assert f'<span class="visually-hidden"> of {shown}</span>' in page
-    assert f"<title id=\"spark-{engineer.pk}\">Readiness of {shown} across" in page
+    assert f'<title id="spark-{engineer.pk}">Readiness of {shown} across' in page
 
 
 def test_change_is_marked_up_or_down_and_a_missing_one_is_a_dash():
