@@ -7,18 +7,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
+from django.db.models import Count, Max, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from assessments import content, scoring
 from assessments.models import Assessment
 from assessments.results import role_view
-from assessments.selectors import Finished, finished_assessments
 from roadmaps.models import RoadmapItem, month_start
 from transition.accounts.models import Share, User
-from transition.lib import charts
-from transition.lib.formatting import Stamp, stamp
 
 # Fewer people than this and an aggregate starts to describe individuals.
 HEATMAP_MIN_PEOPLE = 3
@@ -35,7 +32,8 @@ DEFAULT_SORT = "name"
 class Report:
     """One engineer on the manager's dashboard."""
 
-    engineer: User
+    pk: int
+    name: str
     role_name: str | None
     readiness: float | None
     change: float | None
@@ -47,18 +45,6 @@ class Report:
     stalled: bool
     # Readiness at each finished assessment, oldest first, against the latest one's role.
     trend: tuple[float, ...] = ()
-
-    @property
-    def sparkline(self) -> charts.Sparkline | None:
-        return charts.sparkline(self.trend) if len(self.trend) > 1 else None
-
-    @property
-    def activity(self) -> Stamp | None:
-        return None if self.last_activity is None else stamp(self.last_activity, "j M Y")
-
-    @property
-    def name(self) -> str:
-        return self.engineer.name or self.engineer.email
 
 
 def _manager_reports(manager: User):
@@ -74,21 +60,16 @@ def mentees_of(mentor: User) -> list[User]:
 
 
 def team_reports(manager: User, now: datetime.datetime | None = None, *, trends: bool = True) -> list[Report]:
-    """Every engineer with an active manager share to ``manager``, in two queries whatever their number,
-    and one more for their readiness trends unless ``trends`` is off."""
+    """Every engineer with an active manager share to ``manager``, in two queries whatever their number:
+    the people with their roadmap figures, then every assessment of theirs. ``trends`` off leaves out the
+    levels the heatmap counts, which the export does not show."""
     now = now or timezone.now()
     this_month = month_start(timezone.localdate(now))
-    finished = Assessment.objects.filter(owner=OuterRef("pk"), status=Assessment.Status.FINISHED).order_by(
-        "-finished_at", "-pk"
-    )
     items = "roadmap__items"
+    # Rows, not User instances: a report shows its name, and its id in two addresses.
     engineers = list(
         User.objects.filter(pk__in=_manager_reports(manager), is_active=True)
         .annotate(
-            latest_pk=Subquery(finished.values("pk")[:1]),
-            assessment_touched=Subquery(
-                Assessment.objects.filter(owner=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
-            ),
             # Read off the roadmap join the counts below already make. An EXISTS subquery in the SELECT
             # list was planned as a hashed scan of every roadmap in the database: 6 ms per dashboard at
             # 10,000 engineers, growing with them (make bench).
@@ -105,39 +86,35 @@ def team_reports(manager: User, now: datetime.datetime | None = None, *, trends:
             ),
             items_touched=Max(f"{items}__updated_at"),
         )
-        .order_by("name", "pk")
+        .order_by()  # sort_reports puts them in the order asked for
+        .values_list(
+            "pk", "name", "email", "has_roadmap", "items_counted", "items_done", "items_overdue", "items_touched"
+        )
     )
-    summaries = _summaries([e.latest_pk for e in engineers if e.latest_pk])
-    # One query for everyone's trend: the readiness of each finished assessment, read off its stored result.
-    history = finished_assessments([e.pk for e in engineers if e.latest_pk]) if trends else {}
+    history = _assessments([row[0] for row in engineers], levels=trends)
     reports = []
-    for engineer in engineers:
-        summary = summaries.get(engineer.latest_pk)
-        touched = [t for t in (engineer.assessment_touched, engineer.items_touched) if t is not None]
+    for pk, name, email, has_roadmap, counted, done, overdue, items_touched in engineers:
+        mine = history.get(pk)
+        summary = mine.summary if mine else None
+        touched = [t for t in (mine.touched if mine else None, items_touched) if t is not None]
         last_activity = max(touched) if touched else None
         reports.append(
             Report(
-                engineer=engineer,
+                pk=pk,
+                name=name or email,
                 role_name=summary.role_name if summary else None,
                 readiness=summary.readiness if summary else None,
                 change=summary.change if summary else None,
-                progress=round(100 * engineer.items_done / engineer.items_counted) if engineer.items_counted else None,
-                overdue=engineer.items_overdue,
+                progress=round(100 * done / counted) if counted else None,
+                overdue=overdue,
                 last_activity=last_activity,
-                has_roadmap=engineer.has_roadmap > 0,
-                levels=dict(summary.levels) if summary else None,
+                has_roadmap=has_roadmap > 0,
+                levels=summary.levels if summary and trends else None,
                 stalled=last_activity is not None and now - last_activity > datetime.timedelta(days=STALLED_AFTER_DAYS),
-                trend=_trend(history.get(engineer.pk, [])),
+                trend=mine.trend if mine and trends else (),
             )
         )
     return reports
-
-
-def _trend(finished: list[Finished]) -> tuple[float, ...]:
-    if not finished:
-        return ()
-    role = finished[-1].role
-    return tuple(f.readiness_for(role) for f in finished[-TREND_POINTS:])
 
 
 @dataclass(frozen=True)
@@ -150,50 +127,117 @@ class Summary:
     levels: dict[str, float]
 
 
-def _summaries(pks: list[int]) -> dict[int, Summary]:
-    """The summaries of these finished assessments, in one query, read off the snapshot each stored when it
-    was finished: only the numbers shown (its role, readiness and levels, and the previous assessment's
-    readiness against each role), never the whole result, and nothing scored again."""
+@dataclass(frozen=True)
+class History:
+    """What the dashboard reads of one engineer's assessments."""
+
+    touched: datetime.datetime | None  # the latest change to any of them, finished or not
+    summary: Summary | None  # of the latest finished one, when it has results
+    trend: tuple[float, ...]
+
+
+@dataclass(slots=True)  # not frozen: made for every assessment of the team, and frozen ones are slower to make
+class _Stored:
+    """One assessment's row: only the numbers shown, read out of the snapshot stored when it was finished."""
+
+    pk: int
+    finished_at: datetime.datetime | None
+    previous_id: int | None
+    readiness: float | None
+    role: str
+    by_role: dict[str, float]  # the snapshot's readiness against every role; empty in older results
+    levels: dict[str, float] | None  # as stored; None unless asked for
+
+
+def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
+    """Every assessment of these people in one query (a second only for a previous result stored before
+    snapshots kept every role): never a whole result, and nothing scored again."""
+    if not owner_ids:
+        return {}
     framework = content.get_framework()
     roles = [r.slug for r in framework.roles]
-    # KT() would read "previous" as the JSON column: the previous row's result is named by its path instead.
-    snapshot = KeyTransform("roles", "previous__result")
-    previous = {f"p{i}": KeyTextTransform("readiness", KeyTransform(slug, snapshot)) for i, slug in enumerate(roles)}
+    fields = {f"r{i}": KT(f"result__roles__{slug}__readiness") for i, slug in enumerate(roles)}
+    names = ["owner_id", "status", "updated_at", "pk", "finished_at", "previous_id", "readiness", "role_slug", *fields]
+    if levels:
+        names.append("result__levels")
     rows = (
-        Assessment.objects.filter(pk__in=pks, status=Assessment.Status.FINISHED)
-        .annotate(role_slug=KT("result__role"), **previous)
-        .values("pk", "role_slug", "result__readiness", "result__levels", "previous_id", *previous)
+        Assessment.objects.filter(owner_id__in=owner_ids)
+        .annotate(role_slug=KT("result__role"), **fields)
+        .order_by()  # put in order here: the order they finished in
+        .values_list(*names)
     )
-    found: dict[int, Summary] = {}
+    touched: dict[int, datetime.datetime] = {}
+    finished: dict[int, list[_Stored]] = {}
+    by_pk: dict[int, _Stored] = {}
+    for owner, status, updated_at, pk, finished_at, previous_id, readiness, role, *rest in rows:
+        if owner not in touched or updated_at > touched[owner]:
+            touched[owner] = updated_at
+        stored = _Stored(
+            pk=pk,
+            finished_at=finished_at,
+            previous_id=previous_id,
+            readiness=readiness,
+            role=role or "",
+            by_role={slug: float(v) for slug, v in zip(roles, rest, strict=False) if v is not None},
+            levels=rest[-1] if levels else None,
+        )
+        by_pk[pk] = stored
+        if status == Assessment.Status.FINISHED:
+            finished.setdefault(owner, []).append(stored)
+    for mine in finished.values():
+        mine.sort(key=lambda s: (s.finished_at is not None, s.finished_at or _EPOCH, s.pk))
+
+    summaries: dict[int, Summary] = {}
     before: dict[int, float] = {}
     older: dict[int, tuple[int, str]] = {}  # previous results stored before snapshots kept every role
-    for row in rows:
-        if row["result__readiness"] is None:
+    for owner, mine in finished.items():
+        latest = mine[-1]
+        if latest.readiness is None:
             continue
-        role = framework.role_by_slug.get(row["role_slug"] or "")
-        if role is not None and row["previous_id"] is not None:
-            kept = row[f"p{roles.index(role.slug)}"]
-            if kept is not None:
-                before[row["pk"]] = float(kept)
-            else:
-                older[row["pk"]] = (row["previous_id"], role.slug)
-        found[row["pk"]] = Summary(
+        role = framework.role_by_slug.get(latest.role)
+        if role is not None and latest.previous_id is not None:
+            previous = by_pk.get(latest.previous_id)
+            if previous is not None and role.slug in previous.by_role:
+                before[owner] = previous.by_role[role.slug]
+            elif previous is None or previous.readiness is not None:
+                older[owner] = (latest.previous_id, role.slug)
+        summaries[owner] = Summary(
             role_name=role.name if role else None,
-            readiness=float(row["result__readiness"]),
+            readiness=latest.readiness,
             change=None,
-            levels={k: float(v) for k, v in (row["result__levels"] or {}).items()},
+            levels={k: float(v) for k, v in (latest.levels or {}).items()},
         )
     if older:
         # Worked out from those results' levels, as the results page does (role_view): one query for all.
-        stored = dict(Assessment.objects.filter(pk__in=[p for p, _ in older.values()]).values_list("pk", "result"))
-        for pk, (previous_pk, role_slug) in older.items():
-            if not stored.get(previous_pk):
+        stored_results = dict(
+            Assessment.objects.filter(pk__in=[p for p, _ in older.values()]).values_list("pk", "result")
+        )
+        for owner, (previous_pk, role_slug) in older.items():
+            if not stored_results.get(previous_pk):
                 continue  # finished without a result: nothing to compare with
-            result = scoring.Result.model_validate(stored[previous_pk])
-            before[pk] = role_view(framework, result, role_slug).readiness
-    # As on the engineer's results page: the previous assessment's own snapshot for the current role, so a
-    # change of target role does not show up as progress or decline.
-    return {pk: replace(s, change=round(s.readiness - before[pk], 1)) if pk in before else s for pk, s in found.items()}
+            result = scoring.Result.model_validate(stored_results[previous_pk])
+            before[owner] = role_view(framework, result, role_slug).readiness
+
+    found = {}
+    for owner in set(touched) | set(finished):
+        summary = summaries.get(owner)
+        if summary is not None and owner in before:
+            # As on the engineer's results page: the previous assessment's own snapshot for the current role,
+            # so a change of target role does not show up as progress or decline.
+            summary = replace(summary, change=round(summary.readiness - before[owner], 1))
+        found[owner] = History(touched=touched.get(owner), summary=summary, trend=_trend(finished.get(owner, [])))
+    return found
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _trend(finished: list[_Stored]) -> tuple[float, ...]:
+    scored = [f for f in finished if f.readiness is not None]
+    if not scored:
+        return ()
+    role = scored[-1].role
+    return tuple(f.by_role.get(role, f.readiness or 0.0) for f in scored[-TREND_POINTS:])
 
 
 def parse_sort(value: str | None) -> tuple[str, bool]:
@@ -216,7 +260,7 @@ def _value(report: Report, key: str):
 
 def sort_reports(reports: Iterable[Report], key: str, descending: bool = False) -> list[Report]:
     """Sorted by ``key``; people without a value (no assessment, no roadmap) come last either way."""
-    by_name = sorted(reports, key=lambda r: (r.name.casefold(), r.engineer.pk))
+    by_name = sorted(reports, key=lambda r: (r.name.casefold(), r.pk))
     known = [r for r in by_name if _value(r, key) is not None]
     unknown = [r for r in by_name if _value(r, key) is None]
     # sorted() is stable, so equal values stay in name order.

@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import content, scoring
@@ -24,6 +26,7 @@ from roadmaps.selectors import roadmap_view
 from team.selectors import (
     HEATMAP_MIN_PEOPLE,
     STALLED_AFTER_DAYS,
+    Heatmap,
     Report,
     mentees_of,
     parse_sort,
@@ -34,8 +37,8 @@ from team.selectors import (
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.models import User
 from transition.accounts.permissions import Access, get_access
-from transition.lib.charts import Sparkline
-from transition.lib.formatting import Stamp, fixed
+from transition.lib import charts
+from transition.lib.formatting import fixed, stamp
 from transition.lib.http import INVALID, is_partial
 
 # --- dashboard ----------------------------------------------------------------------------------------
@@ -75,17 +78,17 @@ def _columns(key: str, descending: bool) -> list[Column]:
 
 @dataclass(frozen=True)
 class Row:
-    """A report as the table draws it: its addresses, numbers and dates worked out here, not by template
-    tags and filters in each of twenty rows (about half of the dashboard's time, make bench)."""
+    """A report as the table draws it: each cell's contents worked out here, addresses, numbers, dates and
+    classes included, so the template makes one lookup per cell. Drawn by template tags, filters and
+    comparisons in each of twenty rows, the cells were most of the dashboard's time (make bench)."""
 
-    report: Report
-    results_url: str
-    roadmap_url: str
-    readiness: str  # as shown, without the "%"; "" without results
-    change: str  # as shown, with its sign; "" without a previous assessment
-    sparkline: Sparkline | None
-    trend_title: str
-    activity: Stamp | None
+    name: SafeString  # with the links to their results and roadmap
+    role: str
+    readiness: SafeString  # with the sparkline
+    change: SafeString
+    progress: SafeString
+    overdue: SafeString
+    activity: SafeString
 
 
 # Stands for an engineer's id in an address reversed once per page, then filled in for each row.
@@ -97,26 +100,115 @@ def _address(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+# The cells' markup, filled in with f-strings: format_html escapes every argument through a lazy-text check,
+# and the table's four hundred, nearly all numbers, addresses and class names made here, took most of its time
+# (make bench). Only a name is anyone's text: it goes through escape() in every cell that shows it. SVG
+# coordinates, like every number here, are never localised.
+NO_RESULTS = mark_safe('<span class="muted">no results yet</span>')
+NOTHING = mark_safe('<span class="muted">—</span>')
+STALLED = ' <span class="badge badge-warn">stalled</span>'
+
+
+def _name(report: Report, results_url: str, roadmap_url: str) -> SafeString:
+    name = escape(report.name)
+    cell = f'<a href="{results_url}">{name}</a>'
+    if report.has_roadmap:
+        cell += (
+            f' <span class="row-links"><a href="{roadmap_url}" class="small">Roadmap'
+            f'<span class="visually-hidden"> of {name}</span></a></span>'
+        )
+    return mark_safe(cell)  # noqa: S308 (the name is escaped; the rest is made here)
+
+
+def _readiness(report: Report) -> SafeString:
+    if report.readiness is None:
+        return NO_RESULTS
+    trend = report.trend
+    spark = ""
+    if len(trend) > 1:
+        line = charts.sparkline(trend)
+        last = line.last or charts.Dot(0, 0, 0)
+        values = ", ".join(f"{fixed(v, 0)}%" for v in trend)
+        title = escape(f"Readiness of {report.name} across their last {len(trend)} assessments: {values}")
+        spark = (
+            f'<svg class="spark" viewBox="0 0 {line.width} {line.height}" role="img" '
+            f'aria-labelledby="spark-{report.pk}"><title id="spark-{report.pk}">{title}</title>'
+            f'<polyline points="{line.points}" class="spark-line"/>'
+            f'<circle cx="{last.x}" cy="{last.y}" r="2.6" class="spark-dot"/></svg> '
+        )
+    return mark_safe(f"{spark}<strong>{fixed(report.readiness, 0)}%</strong>")  # noqa: S308 (the name is escaped)
+
+
+def _span(css_class: str, text: object) -> SafeString:
+    return mark_safe(f'<span class="{css_class}">{text}</span>')  # noqa: S308 (classes and numbers made here)
+
+
+def _change(change: float | None) -> SafeString:
+    if change is None:
+        return NOTHING
+    if change > 0:
+        return _span("change up", "+" + fixed(change, 1))
+    if change < 0:
+        return _span("change down", fixed(change, 1))
+    return _span("muted", "0")
+
+
+def _progress(report: Report) -> SafeString:
+    if report.progress is None:
+        return _span("muted", "nothing planned" if report.has_roadmap else "no roadmap")
+    return mark_safe(  # noqa: S308 (a number)
+        f'<span class="progress-cell"><progress max="100" value="{report.progress}" aria-hidden="true">'
+        f"</progress> {report.progress}%</span>"
+    )
+
+
+def _activity(report: Report) -> SafeString:
+    if report.last_activity is None:
+        return NOTHING
+    moment = stamp(report.last_activity, "j M Y")
+    stalled = STALLED if report.stalled else ""
+    return mark_safe(f'<time datetime="{moment.iso}">{moment.shown}</time>{stalled}')  # noqa: S308 (a date)
+
+
 def _rows(reports: list[Report]) -> list[Row]:
     results_url, roadmap_url = _address("team:person_results"), _address("team:person_roadmap")
-    rows = []
-    for report in reports:
-        change = report.change
-        trend = report.trend
-        rows.append(
-            Row(
-                report=report,
-                results_url=results_url(report.engineer.pk),
-                roadmap_url=roadmap_url(report.engineer.pk),
-                readiness="" if report.readiness is None else fixed(report.readiness, 0),
-                change="" if change is None else ("+" if change > 0 else "") + fixed(change, 1),
-                sparkline=report.sparkline,
-                trend_title=f"Readiness of {report.name} across their last {len(trend)} assessments: "
-                + ", ".join(f"{fixed(v, 0)}%" for v in trend),
-                activity=report.activity,
-            )
+    return [
+        Row(
+            name=_name(report, results_url(report.pk), roadmap_url(report.pk)),
+            role=report.role_name or "—",
+            readiness=_readiness(report),
+            change=_change(report.change),
+            progress=_progress(report),
+            overdue=_span("badge badge-bad" if report.overdue else "muted", report.overdue),
+            activity=_activity(report),
         )
-    return rows
+        for report in reports
+    ]
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    """One competency of the heatmap as drawn: its cells, each with the class of its shade, and the average."""
+
+    name: str
+    cells: SafeString
+    average: str
+
+
+def _heatmap_rows(heatmap: Heatmap | None) -> list[HeatmapRow]:
+    if heatmap is None:
+        return []
+    return [
+        HeatmapRow(
+            name=row.competency.name,
+            # Counts and shades, numbers only.
+            cells=mark_safe(  # noqa: S308
+                "".join(f'<td class="num heat heat-{cell.shade}">{cell.count}</td>' for cell in row.cells)
+            ),
+            average=fixed(row.average, 1),
+        )
+        for row in heatmap.rows
+    ]
 
 
 @require_GET
@@ -125,13 +217,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = team_reports(request.user)
     with_results = [r.levels for r in reports if r.levels is not None]
     readiness = [r.readiness for r in reports if r.readiness is not None]
+    heatmap = team_heatmap(content.get_framework(), with_results)
     context = {
         "reports": reports,
         "rows": _rows(sort_reports(reports, key, descending)),
         "mentees": mentees_of(request.user),
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,
-        "heatmap": team_heatmap(content.get_framework(), with_results),
+        "heatmap": heatmap,
+        "heatmap_rows": _heatmap_rows(heatmap),
         "heatmap_min": HEATMAP_MIN_PEOPLE,
         "with_results": len(with_results),
         "average_readiness": sum(readiness) / len(readiness) if readiness else None,

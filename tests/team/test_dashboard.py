@@ -14,7 +14,7 @@ from assessments.models import Assessment
 from roadmaps import services as roadmap_services
 from roadmaps.models import RoadmapItem, add_months, month_start
 from team.selectors import Heatmap, parse_sort, team_heatmap
-from team.views import csv_safe
+from team.views import _change, csv_safe
 from tests.factories import ShareFactory, UserFactory
 from tests.team import factories as tf
 
@@ -188,6 +188,24 @@ def test_no_activity_for_a_month_is_flagged_as_stalled(manager_client, manager):
     Assessment.objects.filter(owner=engineer).update(updated_at=long_ago)
     RoadmapItem.objects.filter(roadmap__owner=engineer).update(updated_at=long_ago)
     assert '<span class="badge badge-warn">stalled</span>' in manager_client.get(DASHBOARD).content.decode()
+
+
+def test_a_name_with_markup_shows_as_text_in_every_cell_that_names_them(manager_client, manager):
+    engineer = tf.report(manager, 1, name='<b>Bo & "Co"</b>')
+    tf.finished_assessment(engineer, 2)  # a sparkline, whose title names them too
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert "<b>Bo" not in page
+    shown = "&lt;b&gt;Bo &amp; &quot;Co&quot;&lt;/b&gt;"
+    assert f">{shown}</a>" in page
+    assert f'<span class="visually-hidden"> of {shown}</span>' in page
+    assert f'<title id="spark-{engineer.pk}">Readiness of {shown} across' in page
+
+
+def test_change_is_marked_up_or_down_and_a_missing_one_is_a_dash():
+    assert _change(2.5) == '<span class="change up">+2.5</span>'
+    assert _change(-1.0) == '<span class="change down">-1.0</span>'
+    assert _change(0.0) == '<span class="muted">0</span>'
+    assert _change(None) == '<span class="muted">—</span>'
 
 
 # --- sorting --------------------------------------------------------------------------------------------
@@ -406,9 +424,9 @@ def test_the_sparkline_reads_each_assessment_against_the_latest_role(manager_cli
 # --- query budget ---------------------------------------------------------------------------------------
 
 # Session, user (with the header's unread count and Team item), the reports with their roadmap figures,
-# the numbers read off their latest assessments' snapshots, every finished assessment's readiness for the
-# sparklines, and the people they mentor: six, the same whether one person shares with the manager or fifty.
-DASHBOARD_QUERIES = 6
+# every assessment of theirs (the numbers shown read off each snapshot: readiness, change, levels and the
+# sparkline), and the people they mentor: five, the same whether one person shares with the manager or fifty.
+DASHBOARD_QUERIES = 5
 EXPORT_QUERIES = 4
 
 
