@@ -5,6 +5,7 @@ import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -256,6 +257,11 @@ def roadmap_view(
             date = add_months(item.month, index - 1)
             if date in by_date:
                 by_date[date].continuing.append(Continuing(item, index, item.hours_in(date)))
+    # Each card's address (its editor's and comments' are built from it, see roadmaps/urls.py), reversed
+    # once per roadmap: a reversal per card was a tenth of the card.
+    address = reverse("roadmaps:item_update", args=[roadmap.pk, 0]).removesuffix("0/")
+    for item in items:
+        item.update_url = f"{address}{item.pk}/"  # type: ignore[attr-defined]
     focus = [i for i in items if i.runs_in(this_month) and i.is_open]
     overdue = [i for i in items if i.last_month < this_month and i.is_open]
     return RoadmapView(roadmap=roadmap, months=months, earlier=earlier, focus=focus, overdue=overdue, items=items)

@@ -203,6 +203,10 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
         services.item_set_status(item=item, status=request.POST["status"])
     except services.RoadmapError as exc:
         error, status = str(exc), INVALID
+    plan_changed = was_skipped != (item.status == RoadmapItem.Status.SKIPPED)
+    if plan_changed:
+        # The projection names the role and starts from the assessment the roadmap was planned from.
+        roadmap = Roadmap.objects.select_related("role", "assessment").get(pk=roadmap.pk)
     view = roadmap_view(roadmap, items=items)
     prefetch_related_objects([item], Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
     context = {
@@ -216,7 +220,7 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
         "comments_enabled": True,
         "editing": False,
         "oob": True,
-        "plan_changed": was_skipped != (item.status == RoadmapItem.Status.SKIPPED),
+        "plan_changed": plan_changed,
     }
     return render(request, ITEM_CARD, context, status=status)
 
@@ -224,9 +228,9 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
 @require_POST
 def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
-    roadmap = get_roadmap_for_owner(request, pk)
     if request.htmx and "status" in request.POST:
-        return _status_changed(request, roadmap, item_pk)
+        return _status_changed(request, get_roadmap_for_owner(request, pk, with_plan=False), item_pk)
+    roadmap = get_roadmap_for_owner(request, pk)
     try:
         item = get_item_for_owner(roadmap, item_pk)
     except Http404:
