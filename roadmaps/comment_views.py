@@ -13,6 +13,7 @@ from transition.accounts.permissions import Access, access_to
 from transition.lib.http import INVALID, is_partial, sent_id
 
 THREADS = "roadmaps/includes/comments.html#threads"
+POSTED = "roadmaps/includes/comments.html#posted"
 
 
 def _get_roadmap_for_commenter(request: AuthenticatedHttpRequest, pk: int) -> tuple[Roadmap, Access]:
@@ -30,15 +31,23 @@ def _roadmap_page(request: AuthenticatedHttpRequest, roadmap: Roadmap) -> str:
     return reverse("team:person_roadmap", args=[roadmap.owner_id])
 
 
+def _comments_page(request: AuthenticatedHttpRequest, roadmap: Roadmap, item: RoadmapItem | None) -> str:
+    """Where a plain post returns: an item's comments page (the roadmap reads its threads only when they are
+    opened), or the roadmap for the conversation about it as a whole."""
+    if item is not None:
+        return reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+    return _roadmap_page(request, roadmap)
+
+
 def _respond(
     request: AuthenticatedHttpRequest, roadmap: Roadmap, item: RoadmapItem | None, error: str = "", anchor: str = ""
 ) -> HttpResponse:
+    """After an edit or a delete: the threads of the item (or of the roadmap) it was on."""
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(_roadmap_page(request, roadmap) + (f"#{anchor}" if anchor else ""))
-    threads = comments.threads_for(roadmap)
-    shown = threads.by_item.get(item.pk, []) if item else threads.roadmap
+        return redirect(_comments_page(request, roadmap, item) + (f"#{anchor}" if anchor else ""))
+    shown = comments.threads_for(roadmap, item).by_item.get(item.pk, []) if item else comments.roadmap_threads(roadmap)
     context = {
         "roadmap": roadmap,
         "item": item,
@@ -49,6 +58,43 @@ def _respond(
         "count_oob": comments.comment_count(shown) if item else None,
     }
     return render(request, THREADS, context, status=INVALID if error else 200)
+
+
+def _respond_to_post(
+    request: AuthenticatedHttpRequest,
+    roadmap: Roadmap,
+    item: RoadmapItem | None,
+    parent: Comment | None,
+    comment: Comment | None = None,
+    error: str = "",
+) -> HttpResponse:
+    """After a post, with htmx: the one thread it went to (a reply's form targets its thread; a new comment's
+    form is replaced by its thread and a fresh form), and the item's count out of band. A refused post
+    comes back in its form, with the message beside the text."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_comments_page(request, roadmap, item) + (f"#comment-{comment.pk}" if comment else ""))
+    context: dict[str, object] = {
+        "roadmap": roadmap,
+        "item": item,
+        "parent": parent,
+        "comment_create_url": reverse("roadmaps:comment_create", args=[roadmap.pk]),
+        "count_oob": None,
+    }
+    if comment is not None:
+        found = comments.posted(comment)
+        context.update(
+            thread=found.thread,
+            # The first comment here replaces "No comments yet."
+            first=parent is None and found.count == 1,
+            count_oob=found.count if item else None,
+        )
+    elif parent is not None:
+        context.update(thread=comments.thread_of(roadmap, parent.parent_id or parent.pk), reply_error=error)
+    else:
+        context.update(comment_error=error)
+    return render(request, POSTED, context, status=INVALID if error else 200)
 
 
 def _item_or_none(roadmap: Roadmap, value: str | None) -> RoadmapItem | None:
@@ -66,7 +112,7 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
     a page of its own without JavaScript."""
     roadmap, _ = _get_roadmap_for_commenter(request, pk)
     item = _item_or_none(roadmap, str(item_pk))  # never None here: a missing item is a 404
-    threads = comments.threads_for(roadmap).by_item.get(item_pk, [])
+    threads = comments.threads_for(roadmap, item).by_item.get(item_pk, [])
     context: dict[str, object] = {"roadmap": roadmap, "item": item, "threads": threads, "comments_enabled": True}
     if is_partial(request):
         return render(request, THREADS, context)
@@ -90,8 +136,8 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             roadmap=roadmap, author=request.user, body=request.POST.get("body", ""), item=item, parent=parent
         )
     except comments.CommentError as exc:
-        return _respond(request, roadmap, item, error=str(exc))
-    return _respond(request, roadmap, item, anchor=f"comment-{comment.pk}")
+        return _respond_to_post(request, roadmap, item, parent, error=str(exc))
+    return _respond_to_post(request, roadmap, item, parent, comment)
 
 
 def _own_comment(request: AuthenticatedHttpRequest, roadmap: Roadmap, comment_pk: int) -> Comment:

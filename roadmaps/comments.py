@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +40,10 @@ def _clean(body: str) -> str:
 
 def comment_url(comment: Comment, for_user: User) -> str:
     roadmap = comment.roadmap
+    if comment.item_id is not None:
+        # The roadmap page reads an item's threads only when they are opened, so the comment is found
+        # on the item's comments page (the same for the engineer and their mentors), not on the roadmap.
+        return reverse("roadmaps:item_comments", args=[roadmap.pk, comment.item_id]) + f"#comment-{comment.pk}"
     if for_user.pk == roadmap.owner_id:
         base = reverse("roadmaps:detail", args=[roadmap.pk])
     else:
@@ -121,14 +127,54 @@ class Thread:
 class Threads:
     roadmap: list[Thread]
     by_item: dict[int, list[Thread]]
+    all: list[Thread] = field(default_factory=list)  # in the order they were started
+
+
+def _comments(roadmap: Roadmap) -> QuerySet[Comment]:
+    return Comment.objects.filter(roadmap=roadmap).select_related("author").order_by("created_at", "pk")
 
 
 def threads_for(roadmap: Roadmap, item: RoadmapItem | None = None) -> Threads:
     """Every comment of the roadmap in one query, grouped into threads by item; given an item, its own only
     (a reply is kept on its thread's item)."""
-    found = Comment.objects.filter(roadmap=roadmap).select_related("author").order_by("created_at", "pk")
+    found = _comments(roadmap)
     if item is not None:
         found = found.filter(item=item)
+    return _grouped(found)
+
+
+def roadmap_threads(roadmap: Roadmap) -> list[Thread]:
+    """The conversation about the roadmap as a whole (comments on no item), in one query: what the roadmap
+    page draws in full. An item's threads are read when they are opened (item_comments)."""
+    return _grouped(_comments(roadmap).filter(item=None)).roadmap
+
+
+def thread_of(roadmap: Roadmap, root_pk: int) -> Thread:
+    """One thread, its first comment and the replies to it, in one query: what a refused reply redraws."""
+    return _grouped(_comments(roadmap).filter(Q(pk=root_pk) | Q(parent_id=root_pk))).all[0]
+
+
+@dataclass
+class Posted:
+    thread: Thread  # the thread the comment is on, as it now is
+    count: int  # the comments where it was posted: on its item, or on the roadmap as a whole
+
+
+def posted(comment: Comment) -> Posted:
+    """What a comment post redraws: its thread, and the count of comments beside it, in one query."""
+    root = comment.parent_id or comment.pk
+    beside = (
+        Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id)
+        .order_by()
+        .values("roadmap_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = list(_comments(comment.roadmap).filter(Q(pk=root) | Q(parent_id=root)).annotate(beside=Subquery(beside)))
+    return Posted(thread=_grouped(found).all[0], count=found[0].beside)  # type: ignore[attr-defined]
+
+
+def _grouped(found: Iterable[Comment]) -> Threads:
     comments = [_prepare(c) for c in found]
     roots: dict[int, Thread] = {}
     for comment in comments:
@@ -137,7 +183,7 @@ def threads_for(roadmap: Roadmap, item: RoadmapItem | None = None) -> Threads:
     for comment in comments:
         if comment.parent_id is not None and comment.parent_id in roots:
             roots[comment.parent_id].replies.append(comment)
-    threads = Threads(roadmap=[], by_item={})
+    threads = Threads(roadmap=[], by_item={}, all=list(roots.values()))
     for thread in roots.values():
         if thread.root.item_id is None:
             threads.roadmap.append(thread)

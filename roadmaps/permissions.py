@@ -5,9 +5,13 @@ from django.http import Http404, HttpRequest
 from roadmaps.models import Roadmap, RoadmapItem
 
 
-def get_roadmap_for_owner(request: HttpRequest, pk: int) -> Roadmap:
-    """The signed-in engineer's own roadmap, or 404: only the owner may change it."""
-    roadmap = Roadmap.objects.select_related("role", "assessment").filter(pk=pk, owner_id=request.user.pk).first()
+def get_roadmap_for_owner(request: HttpRequest, pk: int, *, with_plan: bool = True) -> Roadmap:
+    """The signed-in engineer's own roadmap, or 404: only the owner may change it.
+
+    With its role and the assessment it was planned from (what its page shows of the plan), unless
+    ``with_plan`` is False: a change to one item mostly redraws that item's card and counts alone."""
+    found = Roadmap.objects.select_related("role", "assessment") if with_plan else Roadmap.objects.all()
+    roadmap = found.filter(pk=pk, owner_id=request.user.pk).first()
     if roadmap is None:
         raise Http404("No such roadmap.")
     return roadmap

@@ -4,7 +4,8 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -211,19 +212,30 @@ def _short(title: str, most: int = 34) -> str:
     return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
-def roadmap_items(roadmap: Roadmap) -> list[RoadmapItem]:
-    return list(
-        roadmap.items.prefetch_related(Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
+def with_comment_counts(items: QuerySet[RoadmapItem]) -> QuerySet[RoadmapItem]:
+    """Each item with the number of comments on it (item.comment_count), counted in the items' own query:
+    a card shows the count, and its threads are read only when they are opened."""
+    return items.annotate(comment_count=Count("comments"))
+
+
+def roadmap_items(roadmap: Roadmap, comment_counts: bool = False) -> list[RoadmapItem]:
+    items = roadmap.items.prefetch_related(
+        Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk"))
     )
+    return list(with_comment_counts(items) if comment_counts else items)
 
 
 def roadmap_view(
-    roadmap: Roadmap, today: datetime.date | None = None, items: list[RoadmapItem] | None = None
+    roadmap: Roadmap,
+    today: datetime.date | None = None,
+    items: list[RoadmapItem] | None = None,
+    comment_counts: bool = False,
 ) -> RoadmapView:
     """The roadmap grouped by month, with this month's focus and what is overdue: two queries, or none
-    given the items already read (their links then are read only where they are drawn)."""
+    given the items already read (their links then are read only where they are drawn). With
+    ``comment_counts``, each item's comments are counted in the same query (see with_comment_counts)."""
     this_month = month_start(today or timezone.localdate())
-    items = roadmap_items(roadmap) if items is None else items
+    items = roadmap_items(roadmap, comment_counts) if items is None else items
     last = max([roadmap.months] + [roadmap.month_number(i.last_month) for i in items])
     months = [
         MonthView(
@@ -245,6 +257,11 @@ def roadmap_view(
             date = add_months(item.month, index - 1)
             if date in by_date:
                 by_date[date].continuing.append(Continuing(item, index, item.hours_in(date)))
+    # Each card's address (its editor's and comments' are built from it, see roadmaps/urls.py), reversed
+    # once per roadmap: a reversal per card was a tenth of the card.
+    address = reverse("roadmaps:item_update", args=[roadmap.pk, 0]).removesuffix("0/")
+    for item in items:
+        item.update_url = f"{address}{item.pk}/"  # type: ignore[attr-defined]
     focus = [i for i in items if i.runs_in(this_month) and i.is_open]
     overdue = [i for i in items if i.last_month < this_month and i.is_open]
     return RoadmapView(roadmap=roadmap, months=months, earlier=earlier, focus=focus, overdue=overdue, items=items)

@@ -17,11 +17,11 @@ from assessments import content
 from assessments.models import Assessment
 from assessments.selectors import latest_finished_assessment
 from roadmaps import charts, exports, planning, services
-from roadmaps.comments import attach_threads
+from roadmaps.comments import attach_threads, roadmap_threads
 from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
-from roadmaps.selectors import RoadmapView, roadmap_view
+from roadmaps.selectors import RoadmapView, roadmap_view, with_comment_counts
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.lib.http import INVALID, is_partial, sent_id
 
@@ -98,13 +98,14 @@ def roadmap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def roadmap_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_owner(request, pk)
-    view = roadmap_view(roadmap)
+    # Each card shows its comment count; its threads are fetched when opened (item_comments).
+    view = roadmap_view(roadmap, comment_counts=True)
     context = {
         "view": view,
         "roadmap": roadmap,
         "can_edit": True,
         "comments_enabled": True,
-        "roadmap_threads": attach_threads(view.items, roadmap),
+        "roadmap_threads": roadmap_threads(roadmap),
     }
     return render(request, "roadmaps/detail.html", context)
 
@@ -137,7 +138,7 @@ def _item_page(
     context: dict[str, object],
     status: int = 200,
 ) -> HttpResponse:
-    attach_threads(view.items, roadmap)
+    attach_threads(view.items, roadmap, only=item)  # the card is drawn with its threads open
     back_url = reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item.pk}"
     context.update(comments_enabled=True, editing=True, back_url=back_url)
     return render(request, "roadmaps/item.html", context, status=status)
@@ -164,8 +165,7 @@ def _item_response(
         else:
             messages.success(request, "Saved.")
         return redirect(reverse("roadmaps:detail", args=[roadmap.pk]) + f"#item-{item_pk}")
-    view = roadmap_view(roadmap)
-    attach_threads(view.items, roadmap)  # the redrawn card keeps its comment threads
+    view = roadmap_view(roadmap, comment_counts=True)  # the redrawn card keeps its comments (hx-preserve)
     item = next((i for i in view.items if i.pk == item_pk), None)
     context = {
         "view": view,
@@ -187,22 +187,28 @@ def _item_response(
 
 
 def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int) -> HttpResponse:
-    """A status button, with htmx: the card and what counts it (focus, progress, projection, its months'
-    progress) are redrawn from one read of the items, with the links and comments of that card alone.
+    """A status button, with htmx: the card and what counts it (focus, progress, its months' progress) are
+    redrawn from one read of the items (their comments counted in it), with that card's links alone.
 
-    Rebuilding the whole roadmap view for it read every item twice and every card's links and comments."""
-    items = list(roadmap.items.all())
+    The card's comments are kept as they are on the page (hx-preserve), so none are read. The projection
+    and the timeline are redrawn only when the item starts or stops counting (skipped or not): done as
+    planned, the plan buys the same whether an item is to do, doing or done."""
+    items = list(with_comment_counts(roadmap.items.all()))
     item = next((i for i in items if i.pk == item_pk), None)
     if item is None:
         return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
+    was_skipped = item.status == RoadmapItem.Status.SKIPPED
     error, status = "", 200
     try:
         services.item_set_status(item=item, status=request.POST["status"])
     except services.RoadmapError as exc:
         error, status = str(exc), INVALID
+    plan_changed = was_skipped != (item.status == RoadmapItem.Status.SKIPPED)
+    if plan_changed:
+        # The projection names the role and starts from the assessment the roadmap was planned from.
+        roadmap = Roadmap.objects.select_related("role", "assessment").get(pk=roadmap.pk)
     view = roadmap_view(roadmap, items=items)
     prefetch_related_objects([item], Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
-    attach_threads(items, roadmap, only=item)
     context = {
         "view": view,
         "roadmap": roadmap,
@@ -214,6 +220,7 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
         "comments_enabled": True,
         "editing": False,
         "oob": True,
+        "plan_changed": plan_changed,
     }
     return render(request, ITEM_CARD, context, status=status)
 
@@ -221,9 +228,9 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
 @require_POST
 def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
-    roadmap = get_roadmap_for_owner(request, pk)
     if request.htmx and "status" in request.POST:
-        return _status_changed(request, roadmap, item_pk)
+        return _status_changed(request, get_roadmap_for_owner(request, pk, with_plan=False), item_pk)
+    roadmap = get_roadmap_for_owner(request, pk)
     try:
         item = get_item_for_owner(roadmap, item_pk)
     except Http404:
@@ -256,8 +263,7 @@ def _item_moved(
 ) -> HttpResponse:
     """The card changes place in the timeline: the month it left and the month it joined are sent out of
     band (with the focus and progress that name it), rather than the whole page reloaded."""
-    view = roadmap_view(roadmap)
-    attach_threads(view.items, roadmap)
+    view = roadmap_view(roadmap, comment_counts=True)
     moved = [m for m in view.months if m.date in (left, item.month)]
     context = {"view": view, "roadmap": roadmap, "moved_months": moved, "can_edit": True, "comments_enabled": True}
     response = render(request, "roadmaps/includes/item_card.html#moved", context)

@@ -20,7 +20,7 @@ from assessments.models import Assessment, Competency, ManagerRating
 from assessments.results import Audience, chart_order, history_charts, results_context
 from assessments.selectors import finished_assessments, latest_finished_assessment
 from assessments.services import RatingError, manager_rating_save
-from roadmaps.comments import attach_threads
+from roadmaps.comments import roadmap_threads
 from roadmaps.models import Roadmap
 from roadmaps.selectors import roadmap_view
 from team.selectors import (
@@ -387,7 +387,7 @@ def person_roadmap(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpR
     roadmap = Roadmap.objects.select_related("owner", "role", "assessment").filter(owner=access.engineer).first()
     if roadmap is None:
         return _nothing_yet(request, access, "roadmap")
-    view = roadmap_view(roadmap)
+    view = roadmap_view(roadmap, comment_counts=access.can_comment)
     context = {
         "view": view,
         "roadmap": roadmap,
@@ -401,7 +401,7 @@ def person_roadmap(request: AuthenticatedHttpRequest, engineer_pk: int) -> HttpR
         "has_roadmap": True,
     }
     if access.can_comment:
-        context["roadmap_threads"] = attach_threads(view.items, roadmap)
+        context["roadmap_threads"] = roadmap_threads(roadmap)  # an item's are fetched when opened
     return render(request, "team/person_roadmap.html", context)
 
 

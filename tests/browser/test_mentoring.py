@@ -54,12 +54,17 @@ def test_mentor_comments_on_an_item_and_the_engineer_replies(live_server, browse
     assert_no_axe_violations(engineer)
     engineer.goto(f"{live_server.url}/roadmap/{people['roadmap'].pk}/")
     card = engineer.locator(f"#item-{item.pk}")
+    card.get_by_text("Comments (1)").click()  # the threads are fetched when opened
     card.get_by_text("Reply", exact=True).click()
     card.get_by_label("Your reply").fill("Thanks, doing it this week.")
     card.get_by_role("button", name="Post reply").click()
     expect(card.locator(".replies .comment-body").get_by_text("Thanks, doing it this week.")).to_be_visible()
     expect(card.get_by_text("Comments (2)")).to_be_visible()
     assert_no_axe_violations(engineer)
+    # A status change redraws the card and keeps its comments open, as they were.
+    card.get_by_role("button", name="Doing").click()
+    expect(card.get_by_role("button", name="Doing")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator(".replies .comment-body").get_by_text("Thanks, doing it this week.")).to_be_visible()
 
 
 def test_after_a_revoke_the_managers_next_request_gets_404(live_server, browser, people):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from roadmaps.models import Comment
 from tests.factories import ShareFactory, UserFactory
+from tests.roadmaps.conftest import difference, find, parse, text
 from tests.roadmaps.factories import roadmap_for
 from transition.accounts.models import Email, Notification
 
@@ -82,9 +83,11 @@ def test_mentor_comments_on_one_item_in_place_through_htmx(client, roadmap, ment
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body
-    assert f'id="threads-item-{item.pk}"' in body
+    comment = Comment.objects.get()
+    assert comment.item == item
+    assert f'id="thread-{comment.pk}"' in body
     assert "Try this with a real feature." in body
-    assert Comment.objects.get().item == item
+    assert f'id="comment-form-item-{item.pk}"' in body  # a fresh form takes the place of the one posted
 
 
 def test_the_items_comment_count_is_updated_with_the_comment_posted(client, roadmap, mentor):
@@ -126,8 +129,10 @@ def test_the_engineer_sees_comments_on_their_roadmap_page(client, roadmap, mento
     Comment.objects.create(roadmap=roadmap, author=mentor, body="Roadmap-level advice")
     client.force_login(roadmap.owner)
     body = client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
-    assert "Item-level advice" in body
     assert "Roadmap-level advice" in body
+    assert f'<span id="comment-count-{item.pk}">1</span>' in body  # the item's, fetched when opened
+    opened = client.get(reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk]), headers=HTMX)
+    assert "Item-level advice" in opened.content.decode()
 
 
 @pytest.mark.parametrize("who", ["manager", "other_engineer", "revoked_mentor", "pending_mentor"])
@@ -271,13 +276,23 @@ def test_an_item_without_comments_fetches_its_comment_form_when_opened(client, r
     assert f'id="new-comment-{item.pk}"' in body
 
 
-def test_an_item_with_comments_shows_them_with_the_page(client, roadmap, mentor):
+def test_an_item_with_comments_shows_their_count_and_fetches_them_when_opened(client, roadmap, mentor):
     item = roadmap.items.first()
     Comment.objects.create(roadmap=roadmap, author=mentor, body="Which eval first?", item=item)
-    client.force_login(roadmap.owner)
-    page = client.get(reverse("roadmaps:detail", args=[roadmap.pk])).content.decode()
-    assert "Which eval first?" in page
-    assert f'id="new-comment-{item.pk}"' in page
+    url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+    for viewer, page_url in [
+        (roadmap.owner, reverse("roadmaps:detail", args=[roadmap.pk])),
+        (mentor, reverse("team:person_roadmap", args=[roadmap.owner_id])),
+    ]:
+        client.force_login(viewer)
+        page = client.get(page_url).content.decode()
+        assert "Which eval first?" not in page
+        card = find(parse(page), f"item-{item.pk}")
+        assert text(find(card, f"comment-count-{item.pk}")) == "1"
+        assert f'hx-get="{url}"' in str(card)
+        assert 'hx-preserve="true"' in str(card)  # a redrawn card keeps the threads as they were
+        assert f'<a href="{url}">Read and reply to the comments on this action</a>' in page  # without JavaScript
+        assert "Which eval first?" in client.get(url, headers=HTMX).content.decode()
 
 
 def test_without_javascript_an_items_comments_are_a_page_of_their_own(client, roadmap, mentor):
@@ -290,3 +305,137 @@ def test_without_javascript_an_items_comments_are_a_page_of_their_own(client, ro
     assert "<html" in body
     assert "Booked the first interview." in body
     assert f'href="{reverse("team:person_roadmap", args=[roadmap.owner_id])}#item-{item.pk}"' in body
+
+
+# --- A post redraws its one thread, as a fresh page would show it ----------------------------------
+
+
+def _id(element) -> str | None:
+    return next((v for k, v in element.attributes if k == "id"), None)
+
+
+def _swap(root, id_: str, new: list) -> bool:
+    for n, child in enumerate(root.children):
+        if not isinstance(child, str):
+            if _id(child) == id_:
+                root.children[n : n + 1] = new
+                return True
+            if _swap(child, id_, new):
+                return True
+    return False
+
+
+def _apply_post(page, answer, target: str) -> None:
+    """Do to the parsed page what htmx does with a comment post's answer: each out-of-band element replaces
+    (or, with "delete", removes) the element with its id; the rest replace ``target`` (outerHTML)."""
+    main = []
+    for element in answer.children if answer.name is None else [answer]:
+        if isinstance(element, str):
+            continue
+        oob = next((v for k, v in element.attributes if k == "hx-swap-oob"), None)
+        if oob is None:
+            main.append(element)
+            continue
+        element.attributes = [(k, v) for k, v in element.attributes if k != "hx-swap-oob"]
+        assert _swap(page, _id(element), [] if oob == "delete" else [element]), f"no #{_id(element)} to swap"
+    assert _swap(page, target, main), f"no #{target} on the page"
+
+
+def _opened(client, roadmap, item=None):
+    """The mentor's view of the roadmap as htmx shows it with the item's comments opened (fetched)."""
+    page = parse(client.get(reverse("team:person_roadmap", args=[roadmap.owner_id])).content)
+    if item is not None:
+        details = find(page, f"item-{item.pk}-comments")
+        fetched = parse(client.get(reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk]), headers=HTMX).content)
+        lazy = next(n for n, c in enumerate(details.children) if not isinstance(c, str) and c.name == "div")
+        details.children[lazy : lazy + 1] = fetched.children if fetched.name is None else [fetched]
+    return find(page, "main")
+
+
+@pytest.mark.parametrize("earlier", [0, 2], ids=["first", "after-two"])
+def test_a_new_comment_on_an_item_adds_its_thread_and_count_as_a_fresh_page_shows_them(
+    client, roadmap, mentor, earlier
+):
+    item = roadmap.items.first()
+    for n in range(earlier):
+        Comment.objects.create(roadmap=roadmap, item=item, author=roadmap.owner, body=f"Earlier {n}")
+    client.force_login(mentor)
+    before = _opened(client, roadmap, item)
+
+    response = _post(client, roadmap, htmx=True, body="Try it on a real feature.", item=item.pk)
+
+    assert response.status_code == 200
+    assert len(response.content) < 3000  # the one thread and the form, not every thread on the item
+    _apply_post(before, parse(response.content), f"comment-form-item-{item.pk}")
+    fresh = _opened(client, roadmap, item)
+    assert before == fresh, difference(before, fresh)
+    assert text(find(fresh, f"comment-count-{item.pk}")) == str(earlier + 1)
+
+
+def test_a_reply_redraws_its_thread_and_the_count_as_a_fresh_page_shows_them(client, roadmap, mentor):
+    item = roadmap.items.first()
+    root = Comment.objects.create(roadmap=roadmap, item=item, author=mentor, body="Which eval first?")
+    Comment.objects.create(roadmap=roadmap, item=item, author=mentor, body="Another thread")
+    client.force_login(roadmap.owner)
+    page_url = reverse("roadmaps:detail", args=[roadmap.pk])
+    fetch_url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+
+    def opened():
+        page = parse(client.get(page_url).content)
+        details = find(page, f"item-{item.pk}-comments")
+        lazy = next(n for n, c in enumerate(details.children) if not isinstance(c, str) and c.name == "div")
+        details.children[lazy : lazy + 1] = [parse(client.get(fetch_url, headers=HTMX).content)]
+        return find(page, "main")
+
+    before = opened()
+    response = _post(client, roadmap, htmx=True, body="The latency one.", parent=root.pk)
+
+    assert response.status_code == 200
+    assert "Another thread" not in response.content.decode()  # only the thread replied to
+    _apply_post(before, parse(response.content), f"thread-{root.pk}")
+    fresh = opened()
+    assert before == fresh, difference(before, fresh)
+    assert text(find(fresh, f"comment-count-{item.pk}")) == "3"
+
+
+def test_a_new_comment_on_the_roadmap_adds_its_thread_as_a_fresh_page_shows_it(client, roadmap, mentor):
+    client.force_login(mentor)
+    before = _opened(client, roadmap)
+    response = _post(client, roadmap, htmx=True, body="Good start.")
+    _apply_post(before, parse(response.content), "comment-form-roadmap")
+    fresh = _opened(client, roadmap)
+    assert before == fresh, difference(before, fresh)
+    assert "Good start." in text(fresh)
+
+
+def test_an_empty_reply_is_refused_in_its_thread(client, roadmap, mentor):
+    root = Comment.objects.create(roadmap=roadmap, item=roadmap.items.first(), author=mentor, body="Which first?")
+    client.force_login(roadmap.owner)
+    response = _post(client, roadmap, htmx=True, body="  ", parent=root.pk)
+    assert response.status_code == 422
+    thread = find(parse(f"<div>{response.content.decode()}</div>"), f"thread-{root.pk}")
+    assert "Write something before posting." in text(find(thread, f"reply-error-{root.pk}"))
+    assert "Which first?" in text(thread)
+    assert Comment.objects.count() == 1
+
+
+def test_a_notification_of_an_item_comment_leads_to_it_on_the_items_comments_page(client, roadmap, mentor):
+    item = roadmap.items.first()
+    client.force_login(mentor)
+    _post(client, roadmap, body="Try the small eval.", item=item.pk)
+    comment = Comment.objects.get()
+    note = Notification.objects.get(recipient=roadmap.owner)
+    url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+    assert note.url == f"{url}#comment-{comment.pk}"
+    client.force_login(roadmap.owner)
+    assert find(parse(client.get(url).content), f"comment-{comment.pk}") is not None
+
+
+def test_without_javascript_a_comment_on_an_item_returns_to_the_items_comments(client, roadmap, mentor):
+    item = roadmap.items.first()
+    client.force_login(mentor)
+    response = _post(client, roadmap, body="Try the small eval.", item=item.pk)
+    comment = Comment.objects.get()
+    url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
+    assert response["Location"] == f"{url}#comment-{comment.pk}"
+    assert "Try the small eval." in client.get(url).content.decode()
