@@ -190,20 +190,21 @@ def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...]], ...]
     return structure
 
 
-def questionnaire(assessment: Assessment, *, evidence: bool = True) -> Questionnaire:
-    """Read the questionnaire and the answers given so far: four queries, or three without ``evidence``.
+def questionnaire(assessment: Assessment, *, evidence: bool = True, ratings: bool = True) -> Questionnaire:
+    """Read the questionnaire and the answers given so far: four queries, one fewer without ``evidence``
+    and one fewer without ``ratings`` (the full questionnaire's pages show none).
 
     The competencies and items come from this process's copy (``questionnaire_structure``).
     """
     texts = dict(assessment.evidence.values_list("competency_id", "text")) if evidence else {}
     choices = dict(assessment.answers.values_list("item_id", "choice"))
-    ratings = dict(assessment.ratings.values_list("competency_id", "level"))
+    levels = dict(assessment.ratings.values_list("competency_id", "level")) if ratings else {}
     sections = [
         Section(
             competency=comp,
             items=items,
             answered=sum(1 for item in items if item.pk in choices),
-            rating=ratings.get(comp.pk),
+            rating=levels.get(comp.pk),
             evidence=texts.get(comp.pk, ""),
         )
         for comp, items in questionnaire_structure()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -227,7 +229,10 @@ def _fields(q: Questionnaire, sections: list[Section], errors: dict[str, str]) -
                     {
                         "item": item,
                         "field": f"item-{item.slug}",
-                        "chosen": q.choices.get(item.pk),
+                        "chosen": (chosen := q.choices.get(item.pk)),
+                        # Each option's value and whether it is checked, worked out here: the template's
+                        # loop drew them with a localised number and a comparison per option.
+                        "options": [(str(n), n == chosen, option["label"]) for n, option in enumerate(item.options)],
                         "error": errors.get(f"item-{item.slug}"),
                     }
                     for item in section.items
@@ -244,8 +249,8 @@ def assessment_section(request: AuthenticatedHttpRequest, pk: int, slug: str) ->
         return redirect("assessments:quick", pk=pk)
     if assessment.is_finished and request.method == "GET":
         return redirect("assessments:results", pk=pk)
-    # An htmx autosave answers with counts only, never the evidence texts.
-    q = questionnaire(assessment, evidence=not (request.method == "POST" and request.htmx))
+    # An htmx autosave answers with counts only, never the evidence texts; a section shows no ratings.
+    q = questionnaire(assessment, evidence=not (request.method == "POST" and request.htmx), ratings=False)
     section = q.section(slug)
     if section is None:
         raise Http404("No such section.")
@@ -264,7 +269,37 @@ def assessment_section(request: AuthenticatedHttpRequest, pk: int, slug: str) ->
         next=reverse("assessments:section", args=[pk, nxt.competency.slug]) if nxt else None,
         after_save=reverse("assessments:review", args=[pk]) if nxt is None else None,
         level_names=content.LEVEL_NAMES,
+        nav=_sections_nav(pk, q, section),
     )
+
+
+@dataclass(frozen=True)
+class NavSection:
+    name: str
+    slug: str
+    url: str
+    current: bool
+    complete: bool
+    count: str  # "3/5": answered of the section's questions
+
+
+def _sections_nav(pk: int, q: Questionnaire, current: Section) -> list[NavSection]:
+    """The side navigation's sections: one address reversed for all of them, counts as text."""
+    head, tail = reverse("assessments:section", args=[pk, _SLUG]).split(_SLUG)
+    return [
+        NavSection(
+            name=s.competency.name,
+            slug=s.competency.slug,
+            url=f"{head}{s.competency.slug}{tail}",  # slugs are [a-z0-9-]: nothing to quote
+            current=s is current,
+            complete=s.complete,
+            count=f"{s.answered}/{len(s.items)}",
+        )
+        for s in q.sections
+    ]
+
+
+_SLUG = "section-slug"
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -145,6 +146,36 @@ def test_an_htmx_answer_is_saved_and_answered_with_saved_and_the_progress(engine
     assert 'id="count-mentoring" hx-swap-oob="true"' in fragment
     assert f"1/{len(items_of('mentoring'))}" in fragment
     assert Answer.objects.get(assessment=full, item=item).choice == 2
+
+
+# session, user, assessment, the framework version, answers, the assessment's row locked, the answer written,
+# and the savepoint around the write and its release (inside a test's transaction): never the evidence texts
+# or the ratings, which the answer does not show.
+AUTOSAVE_QUERIES = 9
+
+
+def test_an_htmx_answer_reads_neither_the_evidence_nor_the_ratings(engineer_client, full, django_assert_num_queries):
+    first, second = items_of("mentoring")[:2]
+    url = section_url(full, "mentoring")
+    engineer_client.get(url)  # this process reads the competencies and items once
+    with django_assert_num_queries(AUTOSAVE_QUERIES) as captured:
+        engineer_client.post(url, {f"item-{first.slug}": "1"}, headers=htmx(f"item-{first.slug}"))
+    assert not [q for q in captured.captured_queries if "evidence" in q["sql"] or "rating" in q["sql"]]
+    for comp in Competency.objects.all():
+        Evidence.objects.create(assessment=full, competency=comp, text="example")
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        engineer_client.post(url, {f"item-{second.slug}": "2"}, headers=htmx(f"item-{second.slug}"))
+
+
+def test_the_side_navigation_links_every_section_with_its_count(engineer_client, full):
+    AnswerFactory(assessment=full, item=items_of("mentoring")[0])
+    page = engineer_client.get(section_url(full, "mentoring")).content.decode()
+    for slug in SLUGS:
+        assert f'<a href="{section_url(full, slug)}"' in page
+    mentoring = re.search(r'<a href="[^"]*/mentoring/" aria-current="step"[^>]*>(.*?)</a>', page, re.S)
+    assert mentoring
+    assert f"answered </span>1/{len(items_of('mentoring'))}</span>" in mentoring.group(1)
+    assert page.count('aria-current="step"') == 1
 
 
 def test_an_htmx_post_saves_only_the_field_that_changed(engineer_client, full):
@@ -481,19 +512,21 @@ def test_review_of_a_finished_assessment_leads_to_its_results(engineer_client, e
 # session, user (with the header's counts), assessment, the framework version (is this process's copy of
 # the competencies and items current?), answers, ratings, evidence
 QUESTIONNAIRE_QUERIES = 7
+# A section of the full questionnaire shows no ratings, so it does not read them.
+SECTION_QUERIES = QUESTIONNAIRE_QUERIES - 1
 
 
 def test_section_query_budget_does_not_grow_with_the_answers(engineer_client, full, django_assert_num_queries):
     url = section_url(full, "mentoring")
     AnswerFactory(assessment=full, item=items_of("mentoring")[0])
     engineer_client.get(url)  # this process reads the competencies and items once
-    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+    with django_assert_num_queries(SECTION_QUERIES):
         assert engineer_client.get(url).status_code == 200
     for item in Item.objects.exclude(answers__assessment=full):
         AnswerFactory(assessment=full, item=item, choice=1)
     for comp in Competency.objects.all():
         Evidence.objects.create(assessment=full, competency=comp, text="example")
-    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+    with django_assert_num_queries(SECTION_QUERIES):
         assert engineer_client.get(url).status_code == 200
 
 
@@ -526,7 +559,7 @@ def test_the_competencies_and_items_are_read_once_and_again_after_each_framework
     url = section_url(full, "mentoring")
     item = items_of("mentoring")[0]
     assert escape(item.prompt) in engineer_client.get(url).content.decode()
-    with django_assert_num_queries(QUESTIONNAIRE_QUERIES):
+    with django_assert_num_queries(SECTION_QUERIES):
         engineer_client.get(url)
 
     # Another process loads a changed framework: it moves loaded_at, and this one reads again.
@@ -534,7 +567,7 @@ def test_the_competencies_and_items_are_read_once_and_again_after_each_framework
     assert "worded anew" not in engineer_client.get(url).content.decode()
     version = FrameworkVersion.objects.get()
     FrameworkVersion.objects.filter(pk=version.pk).update(loaded_at=version.loaded_at + datetime.timedelta(seconds=1))
-    with django_assert_num_queries(QUESTIONNAIRE_QUERIES + 2):  # competencies and their items
+    with django_assert_num_queries(SECTION_QUERIES + 2):  # competencies and their items
         assert "worded anew" in engineer_client.get(url).content.decode()
 
 
