@@ -134,8 +134,9 @@ def results_context(
         return context
     if audience is Audience.OWNER:
         # The levels are results; which option was picked in each scenario stays between the engineer and
-        # the app (and, left unread, the answers behind it are never queried).
-        context["scenarios"] = functools.cache(functools.partial(_scenario_review, assessment, framework))
+        # the app. The page says how many there are; the list itself, 40-odd scenarios with their
+        # explanations that few read, is fetched when its disclosure is opened (assessment_scenarios).
+        context["scenario_count"] = functools.cache(functools.partial(_scenario_count, assessment, framework))
     elif audience is Audience.FOLLOWER_PRIVATE:
         context["evidence"] = list(
             Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
@@ -448,7 +449,11 @@ def _manager_ratings(assessment: Assessment, framework: content.Framework, resul
     return views
 
 
-def _scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:
+def _scenario_count(assessment: Assessment, framework: content.Framework) -> int:
+    return len(scenario_review(assessment, framework))
+
+
+def scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:
     """Each scenario answered, with the best answer and why: shown only after finishing."""
     review = []
     for slug, choice in assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice"):
