@@ -489,6 +489,22 @@ def test_a_tie_between_two_roles_names_them_the_margin_and_what_would_decide_it(
         assert escape(framework.competency_by_slug[slug].name) in fit.split("What would decide it:")[1]
 
 
+def test_svg_numbers_are_never_localised_but_the_numbers_people_read_are(finished):
+    from django.utils import translation
+
+    from assessments.results import results_context
+
+    with translation.override("de"):
+        context = results_context(finished)
+        row = next(r for r in context["rows"]() if r.current % 1)
+        radar = context["radar"]()
+    # A decimal comma inside an SVG attribute would break the drawing; in the table it is what a reader expects.
+    assert "," in row.current_text
+    assert "," not in row.current_px
+    assert "," not in radar.wide.spokes
+    assert "," not in radar.wide.labels[0].x
+
+
 # --- a finished assessment is a snapshot ------------------------------------------------------------
 
 
