@@ -249,15 +249,14 @@ class RadarAxis:
     current: float
     required: int
     manager: float | None
+    title: str = ""  # its name and numbers, as both layouts' labels say them
 
 
 @dataclass(frozen=True)
 class RadarLabel:
-    x: str
-    y: str
-    anchor: str
-    baseline: str
-    css: str
+    # Where and how the label sits: its <text> element's attributes, made of numbers, keywords and class
+    # names alone. One value rather than five, since 42 labels a page made them a fifth of its lookups.
+    attrs: SafeString
     title: str  # the competency's full name and numbers
     text: str  # the short name, or its number in the key
 
@@ -299,12 +298,11 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
     manager = geo.series[2] if len(geo.series) > 2 else None
     labels = tuple(
         RadarLabel(
-            x=_svg(g.label_x),
-            y=_svg(g.label_y),
-            anchor=SafeString(g.anchor),
-            baseline=SafeString(g.baseline),
-            css=LABEL_GAP if a.current < a.required else LABEL,
-            title=f"{a.competency.name}: {fixed(a.current, 1)} of {a.required} required",
+            attrs=SafeString(
+                f'x="{g.label_x}" y="{g.label_y}" text-anchor="{g.anchor}" dominant-baseline="{g.baseline}" '
+                f'class="{LABEL_GAP if a.current < a.required else LABEL}"'
+            ),
+            title=a.title,
             text=_svg(i + 1) if size == "narrow" else a.short,
         )
         for i, (a, g) in enumerate(zip(axes, geo.axes, strict=True))
@@ -342,7 +340,17 @@ def _radar(
     wide = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL)
     narrow = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL, margin_x=36, margin_y=26)
     managers = sorted({r.manager for r in ratings})
-    axes = [RadarAxis(c, short_name(c), current[i], int(required[i]), manager[i]) for i, c in enumerate(competencies)]
+    axes = [
+        RadarAxis(
+            c,
+            short_name(c),
+            current[i],
+            int(required[i]),
+            manager[i],
+            f"{c.name}: {fixed(current[i], 1)} of {int(required[i])} required",
+        )
+        for i, c in enumerate(competencies)
+    ]
     return RadarChart(
         wide=_radar_drawing(wide, "wide", axes),
         narrow=_radar_drawing(narrow, "narrow", axes),
@@ -634,31 +642,36 @@ def _kind(score: scoring.CompetencyScore | None) -> str | None:
 
 def _manager_ratings(assessment: Assessment, framework: content.Framework, result: scoring.Result) -> list[ManagerView]:
     # Only from managers the engineer still shares with: revoking a manager also takes their view off the page.
+    # The four values shown, rather than the rows: a manager's whole user row was most of this query's time.
     ratings = ManagerRating.objects.filter(
         engineer_id=assessment.owner_id,
         manager__shares_received__engineer_id=assessment.owner_id,
         manager__shares_received__relation=Share.Relation.MANAGER,
         manager__shares_received__status=Share.Status.ACTIVE,
-    ).select_related("manager", "competency")
+    ).values_list("competency__slug", "level", "comment", "manager__name")
     order = {c.slug: i for i, c in enumerate(framework.competencies)}
     views = [
         ManagerView(
-            competency=framework.competency_by_slug[r.competency.slug],
-            current=result.levels[r.competency.slug],
-            level=r.level,
-            manager=r.manager.name,
-            comment=r.comment,
-            differs=abs(result.levels[r.competency.slug] - r.level) > 1,
+            competency=framework.competency_by_slug[slug],
+            current=result.levels[slug],
+            level=level,
+            manager=manager,
+            comment=comment,
+            differs=abs(result.levels[slug] - level) > 1,
         )
-        for r in ratings
-        if r.competency.slug in framework.competency_by_slug and r.competency.slug in result.levels
+        for slug, level, comment, manager in ratings
+        if slug in framework.competency_by_slug and slug in result.levels
     ]
     views.sort(key=lambda v: (order[v.competency.slug], v.manager))
     return views
 
 
 def _scenario_count(assessment: Assessment, framework: content.Framework) -> int:
-    return len(scenario_review(assessment, framework))
+    """How many scenarios `scenario_review` lists: the same answers, counted without drawing them."""
+    answers = assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice")
+    return sum(
+        1 for slug, choice in answers if (found := framework.item_by_slug.get(slug)) and choice < len(found[1].options)
+    )
 
 
 def scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:

@@ -502,7 +502,7 @@ def test_svg_numbers_are_never_localised_but_the_numbers_people_read_are(finishe
     assert "," in row.current_text
     assert "," not in row.current_px
     assert "," not in radar.wide.spokes
-    assert "," not in radar.wide.labels[0].x
+    assert "," not in radar.wide.labels[0].attrs
 
 
 # --- a finished assessment is a snapshot ------------------------------------------------------------
