@@ -11,14 +11,34 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments import content, scoring
 from assessments.models import Assessment, Evidence, ManagerRating
 from assessments.selectors import Finished
 from transition.accounts.models import Share
 from transition.lib import charts
+from transition.lib.formatting import fixed
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
+
+# The page's numbers are made text here, once, rather than by the template: there every number drawn as
+# {{ x }} is localised and every |floatformat looks the language up again, which was most of the cost of a
+# page with some 900 numbers on it. Numbers people read go through `fixed`, as |floatformat shows them;
+# numbers in SVG attributes through `_svg`, never localised, since a decimal comma would break the drawing.
+# Both, and the class names below, are marked safe: they hold no markup, and escaping a value costs the
+# template about as much as looking it up.
+
+
+def _svg(value: float) -> SafeString:
+    # What the template drew for a number in English: "180.0" for a float, "240" for an int. SafeString
+    # rather than mark_safe, whose lazy-string check costs more than the rest of this.
+    return SafeString(value)
+
+
+def _signed(value: float, places: int) -> SafeString:
+    return SafeString(("+" if value > 0 else "") + fixed(value, places))
+
 
 # The radar's axis labels: a full name does not fit 21 times around a circle. The full name is in each
 # axis's <title> and in the table below the chart.
@@ -52,6 +72,21 @@ def short_name(competency: content.Competency) -> str:
 
 
 @dataclass(frozen=True)
+class Badge:
+    css: str
+    label: str
+
+
+OVERRATED = Badge(mark_safe("badge badge-warn"), mark_safe("overrated"))
+UNTESTED = Badge(mark_safe("badge badge-info"), mark_safe("untested"))
+UNANSWERED = Badge(mark_safe("badge"), mark_safe("unanswered"))
+LOW_CONFIDENCE = Badge(mark_safe("badge"), mark_safe("low confidence"))
+MUTED, UP, DOWN = mark_safe("muted"), mark_safe("change up"), mark_safe("change down")
+BAR_GAP, BAR_OK = mark_safe("bar-gap"), mark_safe("bar-ok")
+NEW, SAME = mark_safe("new"), mark_safe("0")
+
+
+@dataclass(frozen=True)
 class Row:
     competency: content.Competency
     current: float
@@ -59,13 +94,46 @@ class Row:
     gap: float
     weight: float
     change: float | None
-    current_px: float
-    required_px: float
+    current_px: str  # the bar's length and the required mark's place, as the SVG has them
+    required_px: str
     blind_spot: bool
     blind_spot_kind: str | None  # "overrated" or "untested"
     confidence: str
     answered: bool  # any of its items (or a quick rating) answered
     rated: bool  # a quick-mode self-rating: one unverified number, low confidence by design
+    # As the level table shows them, worked out once here rather than by a chain of {% if %} per cell.
+    current_text: str = ""
+    required_text: str = ""
+    gap_text: str = ""  # "" when the requirement is met
+    change_css: str = "muted"
+    change_text: str = ""  # "new" when the previous assessment had no level for it
+    bar_css: str = "bar-ok"
+    badges: tuple[Badge, ...] = ()
+
+
+def _badges(blind_spot_kind: str | None, answered: bool, blind_spot: bool, rated: bool, confidence: str) -> tuple:
+    badges = []
+    if blind_spot_kind == "overrated":
+        badges.append(OVERRATED)
+    elif blind_spot_kind == "untested":
+        badges.append(UNTESTED)
+    if not answered:
+        badges.append(UNANSWERED)
+    elif not blind_spot and not rated and confidence in ("low", "none"):
+        # A blind spot already says why the answers disagree; a quick rating is one number by design.
+        badges.append(LOW_CONFIDENCE)
+    return tuple(badges)
+
+
+def _change(change: float | None) -> tuple[str, str]:
+    """The change column's class and text."""
+    if change is None:
+        return MUTED, NEW
+    if change > 0:
+        return UP, _signed(change, 1)
+    if change < 0:
+        return DOWN, fixed(change, 1)
+    return MUTED, SAME
 
 
 @dataclass(frozen=True)
@@ -82,6 +150,10 @@ class ManagerView:
     @property
     def level_name(self) -> str:
         return content.LEVEL_NAMES[self.level]
+
+    @property
+    def current_text(self) -> str:
+        return fixed(self.current, 1)
 
 
 class Audience(enum.Enum):
@@ -117,7 +189,7 @@ def results_context(
         "result": result,
         "role": role,
         "roles": framework.roles,
-        "chart_width": CHART_WIDTH,
+        "chart_width": _svg(CHART_WIDTH),
         "level_names": content.LEVEL_NAMES,
         "framework_version": framework.version,
         "read_only": audience is not Audience.OWNER,
@@ -134,8 +206,9 @@ def results_context(
         return context
     if audience is Audience.OWNER:
         # The levels are results; which option was picked in each scenario stays between the engineer and
-        # the app (and, left unread, the answers behind it are never queried).
-        context["scenarios"] = functools.cache(functools.partial(_scenario_review, assessment, framework))
+        # the app. The page says how many there are; the list itself, 40-odd scenarios with their
+        # explanations that few read, is fetched when its disclosure is opened (assessment_scenarios).
+        context["scenario_count"] = functools.cache(functools.partial(_scenario_count, assessment, framework))
     elif audience is Audience.FOLLOWER_PRIVATE:
         context["evidence"] = list(
             Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
@@ -155,12 +228,13 @@ def chart_order(role: content.Role) -> list[str]:
 FROM_RESULT = (
     "met",
     "readiness",
+    "readiness_text",
     "readiness_change",
+    "readiness_change_text",
     "rows",
     "biggest",
     "strengths",
     "blind_spots",
-    "role_fit",
     "tie",
     "unanswered",
     "gauge",
@@ -175,17 +249,77 @@ class RadarAxis:
     current: float
     required: int
     manager: float | None
-    wide: charts.RadarAxis
-    narrow: charts.RadarAxis
+    title: str = ""  # its name and numbers, as both layouts' labels say them
+
+
+@dataclass(frozen=True)
+class RadarLabel:
+    # Where and how the label sits: its <text> element's attributes, made of numbers, keywords and class
+    # names alone. One value rather than five, since 42 labels a page made them a fifth of its lookups.
+    attrs: SafeString
+    title: str  # the competency's full name and numbers
+    text: str  # the short name, or its number in the key
+
+
+@dataclass(frozen=True)
+class RadarDrawing:
+    """One layout of the radar, every attribute as its SVG has it."""
+
+    size: str  # "wide" or "narrow"
+    width: str
+    height: str
+    rings: tuple[str, ...]
+    spokes: str  # a path
+    required: str  # polygon points
+    current: str
+    current_dots: str  # a path
+    manager_line: str  # "" unless every competency has a manager's rating
+    manager_dots: tuple[tuple[str, str], ...]
+    labels: tuple[RadarLabel, ...]
 
 
 @dataclass(frozen=True)
 class RadarChart:
-    wide: charts.Radar  # named axes, for a wide screen and print
-    narrow: charts.Radar  # numbered axes and a numbered key, for a phone
+    wide: RadarDrawing  # named axes, for a wide screen and print
+    narrow: RadarDrawing  # numbered axes and a numbered key, for a phone
     axes: list[RadarAxis]
     has_manager: bool
     manager_label: str
+
+
+LABEL, LABEL_GAP = mark_safe("radar-label"), mark_safe("radar-label radar-label-gap")
+
+
+def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> RadarDrawing:
+    def at(dots: tuple[charts.Dot | None, ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((_svg(d.x), _svg(d.y)) for d in dots if d is not None)
+
+    current, required = geo.series[0], geo.series[1]
+    manager = geo.series[2] if len(geo.series) > 2 else None
+    labels = tuple(
+        RadarLabel(
+            attrs=SafeString(
+                f'x="{g.label_x}" y="{g.label_y}" text-anchor="{g.anchor}" dominant-baseline="{g.baseline}" '
+                f'class="{LABEL_GAP if a.current < a.required else LABEL}"'
+            ),
+            title=a.title,
+            text=_svg(i + 1) if size == "narrow" else a.short,
+        )
+        for i, (a, g) in enumerate(zip(axes, geo.axes, strict=True))
+    )
+    return RadarDrawing(
+        size=size,
+        width=_svg(geo.width),
+        height=_svg(geo.height),
+        rings=tuple(SafeString(r) for r in geo.rings),
+        spokes=SafeString(charts.spokes(geo)),
+        required=SafeString(required.points),
+        current=SafeString(current.points),
+        current_dots=SafeString(charts.dots(current.dots, 3)),
+        manager_line=SafeString(manager.points) if manager is not None and manager.complete else "",
+        manager_dots=at(manager.dots) if manager is not None else (),
+        labels=labels,
+    )
 
 
 def _radar(
@@ -206,13 +340,21 @@ def _radar(
     wide = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL)
     narrow = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL, margin_x=36, margin_y=26)
     managers = sorted({r.manager for r in ratings})
+    axes = [
+        RadarAxis(
+            c,
+            short_name(c),
+            current[i],
+            int(required[i]),
+            manager[i],
+            f"{c.name}: {fixed(current[i], 1)} of {int(required[i])} required",
+        )
+        for i, c in enumerate(competencies)
+    ]
     return RadarChart(
-        wide=wide,
-        narrow=narrow,
-        axes=[
-            RadarAxis(c, short_name(c), current[i], int(required[i]), manager[i], wide.axes[i], narrow.axes[i])
-            for i, c in enumerate(competencies)
-        ],
+        wide=_radar_drawing(wide, "wide", axes),
+        narrow=_radar_drawing(narrow, "narrow", axes),
+        axes=axes,
         has_manager=bool(ratings),
         manager_label=", ".join(managers),
     )
@@ -227,6 +369,14 @@ class FitRow:
     y: float
     best: bool
     tied: bool
+    # As the chart and the list in numbers show them.
+    fit_text: str = ""
+    ready_text: str = ""
+    css: str = "fit-row"
+    tag: str = ""  # "tie", "best fit" or ""
+    x_text: str = ""  # the bar's, as its SVG has them
+    width_text: str = ""
+    y_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,16 +400,29 @@ FIT_NARROW = FitLayout(row=60, left=12, bar=336, right=12, name_y=18, bar_y=26, 
 
 
 @dataclass(frozen=True)
+class FitText:
+    """A layout's places, as the SVG has them."""
+
+    left: str
+    bar: str
+    name_y: str
+    bar_y: str
+    value_y: str
+    tag_y: str
+
+
+@dataclass(frozen=True)
 class FitChart:
     rows: list[FitRow]
-    layout: FitLayout
-    width: float
-    height: float
-    zero: float
-    bar_right: float
-    tie_top: float | None  # a band behind the two tied roles, when there is a tie between two
-    tie_height: float | None
+    layout: FitText
+    width: str
+    height: str
+    zero: str
+    bar_right: str
+    tie_top: str | None  # a band behind the two tied roles, when there is a tie between two
+    tie_height: str | None
     measured: bool  # results stored before fit was measured hold no fit: their bars show readiness alone
+    desc: str  # the chart in words, for its <desc>
 
 
 def _fit_charts(framework: content.Framework, result: scoring.Result) -> dict[str, FitChart]:
@@ -272,30 +435,60 @@ def _fit_chart(framework: content.Framework, result: scoring.Result, layout: Fit
     start, end = layout.left, layout.left + layout.bar
     rows = []
     for i, f in enumerate(r for r in result.role_fit if r.role in framework.role_by_slug):
+        bar = (
+            charts.diverging_bar(f.fit, start=start, end=end)
+            if measured
+            else charts.diverging_bar(f.readiness, lo=0, hi=100, start=start, end=end)
+        )
+        best, is_tied = f.role == result.best_fit, f.role in tied
         rows.append(
             FitRow(
                 role=framework.role_by_slug[f.role],
                 fit=f,
                 deciding=[framework.competency_by_slug[c] for c in f.deciding if c in framework.competency_by_slug],
-                bar=charts.diverging_bar(f.fit, start=start, end=end)
-                if measured
-                else charts.diverging_bar(f.readiness, lo=0, hi=100, start=start, end=end),
+                bar=bar,
                 y=i * layout.row,
-                best=f.role == result.best_fit,
-                tied=f.role in tied,
+                best=best,
+                tied=is_tied,
+                fit_text=fixed(f.fit, 2),
+                ready_text=fixed(f.readiness, 0),
+                css=SafeString("fit-row" + (" is-best" if best else "") + (" is-tied" if is_tied else "")),
+                tag=SafeString("tie" if is_tied else "best fit" if best else ""),
+                x_text=_svg(bar.x),
+                width_text=_svg(bar.width),
+                y_text=_svg(i * layout.row),
             )
         )
     tied_rows = [r for r in rows if r.tied]
+    if measured:
+        desc = "".join(
+            f"{r.role.name}: fit {r.fit_text}, {r.ready_text}% ready"
+            + (", best fit" if r.best else ", tied" if r.tied else "")
+            + ". "
+            for r in rows
+        )
+        if result.tie is not None and result.tie.flat:
+            desc += "No role fits clearly."
+    else:
+        desc = "".join(f"{r.role.name}: {r.ready_text}% ready. " for r in rows)
     return FitChart(
         rows=rows,
-        layout=layout,
-        width=end + layout.right,
-        height=len(rows) * layout.row + 20,
-        zero=(start + end) / 2,
-        bar_right=end,
-        tie_top=tied_rows[0].y + 2 if len(tied_rows) == 2 else None,
-        tie_height=tied_rows[1].y - tied_rows[0].y + layout.row - 4 if len(tied_rows) == 2 else None,
+        layout=FitText(
+            left=_svg(layout.left),
+            bar=_svg(layout.bar),
+            name_y=_svg(layout.name_y),
+            bar_y=_svg(layout.bar_y),
+            value_y=_svg(layout.value_y),
+            tag_y=_svg(layout.tag_y),
+        ),
+        width=_svg(end + layout.right),
+        height=_svg(len(rows) * layout.row + 20),
+        zero=_svg((start + end) / 2),
+        bar_right=_svg(end),
+        tie_top=_svg(tied_rows[0].y + 2) if len(tied_rows) == 2 else None,
+        tie_height=_svg(tied_rows[1].y - tied_rows[0].y + layout.row - 4) if len(tied_rows) == 2 else None,
         measured=measured,
+        desc=desc,
     )
 
 
@@ -333,23 +526,36 @@ def _from_result(
         req = role.requirements[comp.slug]
         current = result.levels.get(comp.slug, 0.0)
         score = scores.get(comp.slug)
+        gap = round(max(0.0, req.level - current), 2)
+        change = None
+        if previous_levels and comp.slug in previous_levels:
+            change = round(current - previous_levels[comp.slug], 2)
+        blind_spot, kind = bool(score and score.blind_spot), _kind(score)
+        confidence = score.confidence_label if score else "none"
+        answered, rated = bool(score and score.source != "none"), bool(score and score.source == "rating")
+        change_css, change_text = _change(change)
         rows.append(
             Row(
                 competency=comp,
                 current=current,
                 required=req.level,
-                gap=round(max(0.0, req.level - current), 2),
+                gap=gap,
                 weight=req.weight,
-                change=round(current - previous_levels[comp.slug], 2)
-                if previous_levels and comp.slug in previous_levels
-                else None,
-                current_px=round(current / content.MAX_LEVEL * CHART_WIDTH, 1),
-                required_px=round(req.level / content.MAX_LEVEL * CHART_WIDTH, 1),
-                blind_spot=bool(score and score.blind_spot),
-                blind_spot_kind=_kind(score),
-                confidence=score.confidence_label if score else "none",
-                answered=bool(score and score.source != "none"),
-                rated=bool(score and score.source == "rating"),
+                change=change,
+                current_px=_svg(round(current / content.MAX_LEVEL * CHART_WIDTH, 1)),
+                required_px=_svg(round(req.level / content.MAX_LEVEL * CHART_WIDTH, 1)),
+                blind_spot=blind_spot,
+                blind_spot_kind=kind,
+                confidence=confidence,
+                answered=answered,
+                rated=rated,
+                current_text=fixed(current, 1),
+                required_text=_svg(req.level),
+                gap_text=fixed(gap, 1) if gap else "",
+                change_css=change_css,
+                change_text=change_text,
+                bar_css=BAR_GAP if gap else BAR_OK,
+                badges=_badges(kind, answered, blind_spot, rated, confidence),
             )
         )
     order = {slug: i for i, slug in enumerate(chart_order(role))}
@@ -361,8 +567,10 @@ def _from_result(
             "competency": framework.competency_by_slug[gap.competency],
             "requirement": role.requirements[gap.competency],
             "target": framework.competency_by_slug[gap.competency].levels[role.requirements[gap.competency].level],
-            "current_px": round(gap.current / content.MAX_LEVEL * CHART_WIDTH, 1),
-            "required_px": round(gap.required / content.MAX_LEVEL * CHART_WIDTH, 1),
+            "current_text": fixed(gap.current, 1),
+            "required_text": _svg(gap.required),
+            "current_px": _svg(round(gap.current / content.MAX_LEVEL * CHART_WIDTH, 1)),
+            "required_px": _svg(round(gap.required / content.MAX_LEVEL * CHART_WIDTH, 1)),
         }
         for gap in view.gaps[:5]
         if gap.competency in framework.competency_by_slug
@@ -380,10 +588,16 @@ def _from_result(
                 framework.competency_by_slug[c] for c in result.tie.deciding if c in framework.competency_by_slug
             ],
         }
+    readiness_change = round(view.readiness - previous_readiness, 1) if previous_readiness is not None else None
     return {
         "met": sum(1 for r in rows if not r.gap),
         "readiness": view.readiness,
-        "readiness_change": round(view.readiness - previous_readiness, 1) if previous_readiness is not None else None,
+        "readiness_text": fixed(view.readiness, 0),
+        "readiness_change": readiness_change,
+        # "+0.0" when it has not moved, as the change column says "0" for a level that has not.
+        "readiness_change_text": ""
+        if readiness_change is None
+        else SafeString(("+" if readiness_change >= 0 else "") + fixed(readiness_change, 1)),
         "rows": rows,
         "biggest": biggest,
         "strengths": [framework.competency_by_slug[s] for s in view.strengths if s in framework.competency_by_slug],
@@ -391,11 +605,6 @@ def _from_result(
             kind: [BlindSpot(c, s, _next_step(c, s)) for c, s in blind if _kind(s) == kind]
             for kind in ("overrated", "untested")
         },
-        "role_fit": [
-            (framework.role_by_slug[f.role], f, [framework.competency_by_slug[c] for c in f.deciding])
-            for f in result.role_fit
-            if f.role in framework.role_by_slug
-        ],
         "tie": tie,
         "unanswered": [framework.competency_by_slug[s] for s in result.unanswered if s in framework.competency_by_slug],
         "gauge": charts.gauge(view.readiness),
@@ -408,6 +617,14 @@ class BlindSpot:
     competency: content.Competency
     score: scoring.CompetencyScore
     next_step: str  # what the next level of practice looks like: for "untested", the thing to go and do
+
+    @property
+    def judgement_text(self) -> str:
+        return fixed(self.score.scenario, 1) if self.score.scenario is not None else ""
+
+    @property
+    def practice_text(self) -> str:
+        return fixed(self.score.self_rating, 1) if self.score.self_rating is not None else ""
 
 
 def _next_step(competency: content.Competency, score: scoring.CompetencyScore) -> str:
@@ -425,30 +642,39 @@ def _kind(score: scoring.CompetencyScore | None) -> str | None:
 
 def _manager_ratings(assessment: Assessment, framework: content.Framework, result: scoring.Result) -> list[ManagerView]:
     # Only from managers the engineer still shares with: revoking a manager also takes their view off the page.
+    # The four values shown, rather than the rows: a manager's whole user row was most of this query's time.
     ratings = ManagerRating.objects.filter(
         engineer_id=assessment.owner_id,
         manager__shares_received__engineer_id=assessment.owner_id,
         manager__shares_received__relation=Share.Relation.MANAGER,
         manager__shares_received__status=Share.Status.ACTIVE,
-    ).select_related("manager", "competency")
+    ).values_list("competency__slug", "level", "comment", "manager__name")
     order = {c.slug: i for i, c in enumerate(framework.competencies)}
     views = [
         ManagerView(
-            competency=framework.competency_by_slug[r.competency.slug],
-            current=result.levels[r.competency.slug],
-            level=r.level,
-            manager=r.manager.name,
-            comment=r.comment,
-            differs=abs(result.levels[r.competency.slug] - r.level) > 1,
+            competency=framework.competency_by_slug[slug],
+            current=result.levels[slug],
+            level=level,
+            manager=manager,
+            comment=comment,
+            differs=abs(result.levels[slug] - level) > 1,
         )
-        for r in ratings
-        if r.competency.slug in framework.competency_by_slug and r.competency.slug in result.levels
+        for slug, level, comment, manager in ratings
+        if slug in framework.competency_by_slug and slug in result.levels
     ]
     views.sort(key=lambda v: (order[v.competency.slug], v.manager))
     return views
 
 
-def _scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:
+def _scenario_count(assessment: Assessment, framework: content.Framework) -> int:
+    """How many scenarios `scenario_review` lists: the same answers, counted without drawing them."""
+    answers = assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice")
+    return sum(
+        1 for slug, choice in answers if (found := framework.item_by_slug.get(slug)) and choice < len(found[1].options)
+    )
+
+
+def scenario_review(assessment: Assessment, framework: content.Framework) -> list[dict]:
     """Each scenario answered, with the best answer and why: shown only after finishing."""
     review = []
     for slug, choice in assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice"):

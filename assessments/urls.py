@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/review/", views.assessment_review, name="review"),
     path("<int:pk>/finish/", views.assessment_finish, name="finish"),
     path("<int:pk>/results/", views.assessment_results, name="results"),
+    path("<int:pk>/results/scenarios/", views.assessment_scenarios, name="scenarios"),
 ]

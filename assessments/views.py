@@ -359,6 +359,22 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @require_GET
+def assessment_scenarios(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Each scenario answered, with the option chosen and the strongest one: fetched by htmx when the results
+    page's closed list is first opened, and a page of its own without JavaScript. Which option was picked
+    stays between the engineer and the app, so only the owner reaches it, as with the results."""
+    assessment = get_assessment_for_user(request, pk)
+    if not assessment.is_finished:
+        messages.info(request, "Finish the assessment to see your results.")
+        return redirect("assessments:review", pk=pk)
+    template = "assessments/scenarios.html"
+    if is_partial(request):
+        template += "#review"
+    context = {"assessment": assessment, "scenarios": results.scenario_review(assessment, content.get_framework())}
+    return render(request, template, context)
+
+
+@require_GET
 def assessment_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = Assessment.objects.filter(owner=request.user).select_related("role")
     finished = finished_assessments([request.user.pk], levels=True).get(request.user.pk, [])

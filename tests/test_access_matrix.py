@@ -97,6 +97,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "assessments:review",
             "assessments:finish",
             "assessments:results",
+            "assessments:scenarios",
             "roadmaps:detail",
             "roadmaps:replan",
             "roadmaps:print",

@@ -47,6 +47,7 @@ def test_it_checks_owner(engineer_client):
     theirs = services.assessment_finish(assessment=AssessmentFactory())
     # 404, never 403: a 403 would confirm that the assessment exists.
     assert engineer_client.get(results_url(theirs)).status_code == 404
+    assert engineer_client.get(reverse("assessments:scenarios", args=[theirs.pk])).status_code == 404
     assert engineer_client.get(results_url(theirs), headers=htmx()).status_code == 404
     assert engineer_client.get(results_url(theirs, "ai-lead")).status_code == 404
 
@@ -138,10 +139,68 @@ def test_not_sure_yet_with_no_shape_leads_with_the_first_role_and_says_it_is_no_
     assert "best fit of the five roles" not in page
 
 
-def test_scenario_answers_are_explained_only_after_finishing(engineer_client, finished):
+# --- the scenario answers: fetched when opened, a page of their own without JavaScript -----------------
+
+
+def scenarios_url(assessment: Assessment) -> str:
+    return reverse("assessments:scenarios", args=[assessment.pk])
+
+
+def test_the_results_page_counts_the_scenario_answers_and_fetches_them_when_opened(engineer_client, finished):
     page = engineer_client.get(results_url(finished)).content.decode()
+    answered = Item.objects.filter(kind="scenario", answers__assessment=finished).count()
+    section = page.split('id="scenario-heading"')[1].split("</section>")[0]
+    assert f"the strongest answer and why ({answered})" in section
+    assert f'hx-get="{scenarios_url(finished)}" hx-trigger="toggle once"' in section
+    # Without JavaScript the disclosure holds a link to the answers' own page.
+    assert f'<a href="{scenarios_url(finished)}">' in section
     scenario = Item.objects.filter(competency__slug="saying-no", kind="scenario").first()
+    assert escape(scenario.explanation) not in page
+
+
+def test_scenario_answers_are_explained_after_finishing(engineer_client, finished):
+    scenario = Item.objects.filter(competency__slug="saying-no", kind="scenario").first()
+    page = engineer_client.get(scenarios_url(finished)).content.decode()
+    assert "<html" in page
+    assert "<h1>Your scenario answers</h1>" in page
     assert escape(scenario.explanation) in page
+    answered = Item.objects.filter(kind="scenario", answers__assessment=finished).count()
+    assert page.count('class="scenario-review"') == answered
+    # The worst option was picked in saying-no: the strongest answer is named beside it.
+    assert "Strongest answer:" in page
+
+
+def test_an_htmx_request_gets_only_the_scenario_list_as_on_its_own_page(engineer_client, finished):
+    fragment = engineer_client.get(scenarios_url(finished), headers=htmx()).content.decode()
+    assert "<html" not in fragment
+    assert fragment.strip().startswith('<div class="scenario-list">')
+    assert fragment.strip() in engineer_client.get(scenarios_url(finished)).content.decode()
+
+
+def test_only_the_owner_sees_which_option_they_chose(client, engineer, finished):
+    from tests.factories import ShareFactory, UserFactory
+
+    manager = UserFactory()
+    ShareFactory(engineer=engineer, person=manager, manager=True, include_private=True)
+    client.force_login(manager)
+    assert client.get(scenarios_url(finished)).status_code == 404
+    assert client.get(scenarios_url(finished), headers=htmx()).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(scenarios_url(finished)).status_code == 404
+
+
+def test_the_scenario_answers_of_an_unfinished_assessment_lead_to_the_review(engineer_client, engineer):
+    assessment = AssessmentFactory(owner=engineer)
+    response = engineer_client.get(scenarios_url(assessment))
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:review", args=[assessment.pk])
+
+
+def test_a_quick_self_rating_has_no_scenario_section(engineer_client, engineer):
+    from tests.factories import finished_assessment
+
+    page = engineer_client.get(results_url(finished_assessment(engineer, 2))).content.decode()
+    assert 'id="scenario-heading"' not in page
 
 
 def test_a_reassessment_shows_the_change_per_competency(engineer_client, engineer):
@@ -428,6 +487,22 @@ def test_a_tie_between_two_roles_names_them_the_margin_and_what_would_decide_it(
     assert "their fits are within 0.05 of each other" in fit
     for slug in result.tie.deciding:
         assert escape(framework.competency_by_slug[slug].name) in fit.split("What would decide it:")[1]
+
+
+def test_svg_numbers_are_never_localised_but_the_numbers_people_read_are(finished):
+    from django.utils import translation
+
+    from assessments.results import results_context
+
+    with translation.override("de"):
+        context = results_context(finished)
+        row = next(r for r in context["rows"]() if r.current % 1)
+        radar = context["radar"]()
+    # A decimal comma inside an SVG attribute would break the drawing; in the table it is what a reader expects.
+    assert "," in row.current_text
+    assert "," not in row.current_px
+    assert "," not in radar.wide.spokes
+    assert "," not in radar.wide.labels[0].attrs
 
 
 # --- a finished assessment is a snapshot ------------------------------------------------------------

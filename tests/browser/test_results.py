@@ -92,3 +92,32 @@ def test_a_tie_in_role_fit_is_called_a_tie_with_what_would_decide_it(signed_in, 
     expect(page.locator(".readiness-panel")).to_contain_text("first of the roles you fit about equally well")
     expect(page.locator(".fit-list > li")).to_have_count(5)
     assert_no_axe_violations(page)
+
+
+def test_the_scenario_answers_open_in_place_and_have_a_page_of_their_own(signed_in, live_server, engineer, browser):
+    page = signed_in
+    slugs = [c.slug for c in FRAMEWORK.competencies]
+    assessment = _answered(engineer, dict.fromkeys(slugs[:3], ("max", "min")))
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/results/")
+
+    section = page.locator("section", has=page.get_by_role("heading", name="Your scenario answers"))
+    expect(section.locator(".scenario-review")).to_have_count(0)  # fetched only when opened
+    section.locator("summary").click()
+    expect(section.locator(".scenario-review").first).to_contain_text("You chose:")
+    expect(section.locator(".scenario-review")).to_have_count(
+        Item.objects.filter(kind="scenario", competency__slug__in=slugs[:3]).count()
+    )
+    assert_no_axe_violations(page)
+
+    # Without JavaScript the opened disclosure holds a link to the same list on a page of its own.
+    context = browser.new_context(java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    plain.goto(f"{live_server.url}/assessments/{assessment.pk}/results/")
+    plain.locator("summary", has_text="Show each scenario").click()
+    plain.get_by_role("link", name="the strongest answer and why").click()
+    expect(plain.get_by_role("heading", level=1)).to_have_text("Your scenario answers")
+    expect(plain.locator(".scenario-review").first).to_contain_text("Strongest answer:")
+    context.close()
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/results/scenarios/")
+    assert_no_axe_violations(page)  # axe needs JavaScript

@@ -129,3 +129,15 @@ def test_months_timeline_projected_readiness_and_its_checks():
         charts.months_timeline([1], [1, 2])
     with pytest.raises(ValueError, match="readiness needs one value per month"):
         charts.months_timeline([1], [1], readiness=[1, 2])
+
+
+def test_spokes_draw_a_line_from_the_centre_to_each_axis_end():
+    radar = charts.radar(4, [[4, 4, 4, 4]], max_value=4, radius=100, margin_x=0, margin_y=0)
+    assert charts.spokes(radar) == "M100 100L100 0M100 100L200 100M100 100L100 200M100 100L0 100"
+
+
+def test_dots_draw_a_circle_per_mark_and_skip_the_missing():
+    marks = [charts.Dot(10, 20, 1), None, charts.Dot(30.5, 40, 2)]
+    path = charts.dots(marks, 3)
+    assert path == "M7 20a3 3 0 1 0 6 0a3 3 0 1 0 -6 0M27.5 40a3 3 0 1 0 6 0a3 3 0 1 0 -6 0"
+    assert charts.dots([None], 3) == ""

@@ -401,3 +401,22 @@ def months_timeline(
         readiness=points([(d.x, d.y) for d in dots]),
         readiness_dots=dots,
     )
+
+
+# --- many marks as one path ---------------------------------------------------------------------------
+# A page that draws a mark per value as its own element pays for each in the template; one path with a
+# subpath per mark looks the same, is one attribute to fill in, and needs no JavaScript or style.
+
+
+def spokes(radar: Radar) -> str:
+    """The SVG path ``d`` of every axis of ``radar``: a line from the centre to each outer end."""
+    centre = f"M{_fmt(radar.cx)} {_fmt(radar.cy)}"
+    return "".join(f"{centre}L{_fmt(a.x)} {_fmt(a.y)}" for a in radar.axes)
+
+
+def dots(marks: Sequence[Dot | None], radius: float) -> str:
+    """The SVG path ``d`` of a filled circle of ``radius`` at each mark; none where a mark is None."""
+    r, d = _fmt(radius), _fmt(2 * radius)
+    return "".join(
+        f"M{_fmt(m.x - radius)} {_fmt(m.y)}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0" for m in marks if m is not None
+    )
