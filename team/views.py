@@ -28,9 +28,9 @@ from team.selectors import (
     STALLED_AFTER_DAYS,
     Heatmap,
     Report,
-    mentees_of,
     parse_sort,
     sort_reports,
+    team,
     team_heatmap,
     team_reports,
 )
@@ -214,14 +214,15 @@ def _heatmap_rows(heatmap: Heatmap | None) -> list[HeatmapRow]:
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
-    reports = team_reports(request.user)
+    people = team(request.user)
+    reports = people.reports
     with_results = [r.levels for r in reports if r.levels is not None]
     readiness = [r.readiness for r in reports if r.readiness is not None]
     heatmap = team_heatmap(content.get_framework(), with_results)
     context = {
         "reports": reports,
         "rows": _rows(sort_reports(reports, key, descending)),
-        "mentees": mentees_of(request.user),
+        "mentees": people.mentees,
         "columns": _columns(key, descending),
         "sort": f"-{key}" if descending else key,
         "heatmap": heatmap,
