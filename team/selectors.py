@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -201,12 +202,48 @@ class _Stored:
     """One assessment's row: only the numbers shown, read out of the snapshot stored when it was finished."""
 
     pk: int
-    finished_at: datetime.datetime | None
     previous_id: int | None
     readiness: float | None
     role: str
     by_role: dict[str, float]  # the snapshot's readiness against every role; empty in older results
-    levels: dict[str, float] | None  # as stored; None unless asked for
+    levels: str | None  # as stored, JSON text: only the latest finished one's is read
+
+
+@functools.cache
+def _assessments_sql(roles: tuple[str, ...], levels: bool) -> tuple[str, str, tuple[Any, ...]]:
+    """What is read of every assessment, as SQL and its parameters, in two parts for the owners to go between.
+
+    The JSON lookups are compiled by the ORM, which writes them for each database; once per process, since
+    compiling them (a lookup per role) cost more CPU than reading the rows.
+    """
+    fields = {f"r{i}": KT(f"result__roles__{slug}__readiness") for i, slug in enumerate(roles)}
+    names = ["owner_id", "status", "updated_at", "pk", "previous_id", "readiness", "role_slug", *fields]
+    if levels:
+        names.append("result__levels")
+    query = Assessment.objects.annotate(role_slug=KT("result__role"), **fields).order_by().values_list(*names).query
+    select, params = query.sql_with_params()
+    meta: Any = Assessment._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+
+    def col(name: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    finished_at = col("finished_at")
+    return (
+        f"{select} WHERE {col('owner')} IN (",
+        # The order they finished in; one never finished, or without a date, first.
+        f") ORDER BY {finished_at} IS NOT NULL, {finished_at}, {col('id')}",
+        params,
+    )
+
+
+def _assessment_rows(owner_ids: list[int], roles: tuple[str, ...], *, levels: bool) -> list[tuple]:
+    head, tail, params = _assessments_sql(roles, levels)
+    read_time = _reader(Assessment._meta.get_field("updated_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head}{', '.join(['%s'] * len(owner_ids))}{tail}", (*params, *owner_ids))
+        return [(owner, status, read_time(updated), *rest) for owner, status, updated, *rest in cursor.fetchall()]
 
 
 def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
@@ -215,26 +252,17 @@ def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
     if not owner_ids:
         return {}
     framework = content.get_framework()
-    roles = [r.slug for r in framework.roles]
-    fields = {f"r{i}": KT(f"result__roles__{slug}__readiness") for i, slug in enumerate(roles)}
-    names = ["owner_id", "status", "updated_at", "pk", "finished_at", "previous_id", "readiness", "role_slug", *fields]
-    if levels:
-        names.append("result__levels")
-    rows = (
-        Assessment.objects.filter(owner_id__in=owner_ids)
-        .annotate(role_slug=KT("result__role"), **fields)
-        .order_by()  # put in order here: the order they finished in
-        .values_list(*names)
-    )
+    roles = tuple(r.slug for r in framework.roles)
     touched: dict[int, datetime.datetime] = {}
-    finished: dict[int, list[_Stored]] = {}
+    finished: dict[int, list[_Stored]] = {}  # in the order they finished
     by_pk: dict[int, _Stored] = {}
-    for owner, status, updated_at, pk, finished_at, previous_id, readiness, role, *rest in rows:
+    for owner, status, updated_at, pk, previous_id, readiness, role, *rest in _assessment_rows(
+        owner_ids, roles, levels=levels
+    ):
         if owner not in touched or updated_at > touched[owner]:
             touched[owner] = updated_at
         stored = _Stored(
             pk=pk,
-            finished_at=finished_at,
             previous_id=previous_id,
             readiness=readiness,
             role=role or "",
@@ -244,29 +272,18 @@ def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
         by_pk[pk] = stored
         if status == Assessment.Status.FINISHED:
             finished.setdefault(owner, []).append(stored)
-    for mine in finished.values():
-        mine.sort(key=lambda s: (s.finished_at is not None, s.finished_at or _EPOCH, s.pk))
 
-    summaries: dict[int, Summary] = {}
     before: dict[int, float] = {}
     older: dict[int, tuple[int, str]] = {}  # previous results stored before snapshots kept every role
     for owner, mine in finished.items():
         latest = mine[-1]
-        if latest.readiness is None:
+        if latest.readiness is None or latest.previous_id is None or latest.role not in framework.role_by_slug:
             continue
-        role = framework.role_by_slug.get(latest.role)
-        if role is not None and latest.previous_id is not None:
-            previous = by_pk.get(latest.previous_id)
-            if previous is not None and role.slug in previous.by_role:
-                before[owner] = previous.by_role[role.slug]
-            elif previous is None or previous.readiness is not None:
-                older[owner] = (latest.previous_id, role.slug)
-        summaries[owner] = Summary(
-            role_name=role.name if role else None,
-            readiness=latest.readiness,
-            change=None,
-            levels={k: float(v) for k, v in (latest.levels or {}).items()},
-        )
+        previous = by_pk.get(latest.previous_id)
+        if previous is not None and latest.role in previous.by_role:
+            before[owner] = previous.by_role[latest.role]
+        elif previous is None or previous.readiness is not None:
+            older[owner] = (latest.previous_id, latest.role)
     if older:
         # Worked out from those results' levels, as the results page does (role_view): one query for all.
         stored_results = dict(
@@ -279,17 +296,27 @@ def _assessments(owner_ids: list[int], *, levels: bool) -> dict[int, History]:
             before[owner] = role_view(framework, result, role_slug).readiness
 
     found = {}
-    for owner in set(touched) | set(finished):
-        summary = summaries.get(owner)
-        if summary is not None and owner in before:
-            # As on the engineer's results page: the previous assessment's own snapshot for the current role,
-            # so a change of target role does not show up as progress or decline.
-            summary = replace(summary, change=round(summary.readiness - before[owner], 1))
-        found[owner] = History(touched=touched.get(owner), summary=summary, trend=_trend(finished.get(owner, [])))
+    for owner, updated_at in touched.items():
+        mine = finished.get(owner, [])
+        found[owner] = History(
+            touched=updated_at, summary=_summary(framework, mine, before.get(owner)), trend=_trend(mine)
+        )
     return found
 
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+def _summary(framework: content.Framework, finished: list[_Stored], before: float | None) -> Summary | None:
+    latest = finished[-1] if finished else None
+    if latest is None or latest.readiness is None:
+        return None
+    role = framework.role_by_slug.get(latest.role)
+    return Summary(
+        role_name=role.name if role else None,
+        readiness=latest.readiness,
+        # As on the engineer's results page: the previous assessment's own snapshot for the current role,
+        # so a change of target role does not show up as progress or decline.
+        change=round(latest.readiness - before, 1) if before is not None else None,
+        levels={k: float(v) for k, v in json.loads(latest.levels or "{}").items()},
+    )
 
 
 def _trend(finished: list[_Stored]) -> tuple[float, ...]:

@@ -421,6 +421,17 @@ def test_the_sparkline_reads_each_assessment_against_the_latest_role(manager_cli
     assert f"{round(latest.readiness)}%, {round(latest.readiness)}%</title>" in page
 
 
+def test_the_latest_is_the_last_finished_not_the_last_made(manager_client, manager):
+    engineer = tf.report(manager, 1, name="Out Of Order")
+    later = tf.finished_assessment(engineer, 3)
+    first = Assessment.objects.filter(owner=engineer).earliest("pk")
+    # The one made second finished first: the table shows the other, and the line ends on it.
+    Assessment.objects.filter(pk=later.pk).update(finished_at=first.finished_at - timedelta(days=1))
+    page = manager_client.get(DASHBOARD).content.decode()
+    assert f"<strong>{round(first.readiness)}%</strong>" in page
+    assert f"{round(later.readiness)}%, {round(first.readiness)}%</title>" in page
+
+
 # --- query budget ---------------------------------------------------------------------------------------
 
 # Session, user (with the header's unread count and Team item), the people who share with the manager (the
