@@ -28,9 +28,9 @@ from team.selectors import (
     STALLED_AFTER_DAYS,
     Heatmap,
     Report,
-    mentees_of,
     parse_sort,
     sort_reports,
+    team,
     team_heatmap,
     team_reports,
 )
@@ -54,41 +54,34 @@ COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    sortable: bool
-    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
-    href: str  # the link that sorts by it: ascending first, then the other way
+# The table's header and rows are markup made here, filled in with f-strings: drawn by the template, with a
+# lookup, a tag or a filter for each of the two hundred cells, addresses and classes, they were most of the
+# dashboard's time (make bench); format_html escapes every argument through a lazy-text check, which cost as
+# much again. Only a name is anyone's text: it goes through escape() in every cell that shows it; role names
+# and labels, from the framework and from here, are escaped as well. SVG coordinates, like every number
+# here, are never localised.
 
 
-def _columns(key: str, descending: bool) -> list[Column]:
-    columns = []
+def _header(key: str, descending: bool) -> SafeString:
+    """The header cells: each column but the role sorts the table, ascending first, then the other way."""
+    cells = []
     for column, label in COLUMNS:
+        numeric = "" if column in ("name", "role") else ' class="num"'
         if column == "role":
-            columns.append(Column(column, label, False, "", ""))
+            cells.append(f'<th scope="col"{numeric}>{escape(label)}</th>')
             continue
         current = column == key
         aria_sort = ("descending" if descending else "ascending") if current else ""
         href = "?sort=" + (column if not current or descending else f"-{column}")
-        columns.append(Column(column, label, True, aria_sort, href))
-    return columns
-
-
-@dataclass(frozen=True)
-class Row:
-    """A report as the table draws it: each cell's contents worked out here, addresses, numbers, dates and
-    classes included, so the template makes one lookup per cell. Drawn by template tags, filters and
-    comparisons in each of twenty rows, the cells were most of the dashboard's time (make bench)."""
-
-    name: SafeString  # with the links to their results and roadmap
-    role: str
-    readiness: SafeString  # with the sparkline
-    change: SafeString
-    progress: SafeString
-    overdue: SafeString
-    activity: SafeString
+        mark = {"ascending": "▲", "descending": "▼"}.get(aria_sort, "")
+        sorted_by = f' aria-sort="{aria_sort}"' if aria_sort else ""
+        cells.append(
+            f'<th scope="col"{sorted_by}{numeric}>'
+            f'<a href="{href}" id="sort-{column}" class="sort-link" hx-get="{href}" hx-target="#team-table" '
+            f'hx-swap="outerHTML" hx-push-url="true">{escape(label)}'
+            f'<span class="sort-mark" aria-hidden="true">{mark}</span></a></th>'
+        )
+    return mark_safe("".join(cells))  # noqa: S308 (labels escaped; keys, classes and addresses made here)
 
 
 # Stands for an engineer's id in an address reversed once per page, then filled in for each row.
@@ -100,16 +93,12 @@ def _address(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-# The cells' markup, filled in with f-strings: format_html escapes every argument through a lazy-text check,
-# and the table's four hundred, nearly all numbers, addresses and class names made here, took most of its time
-# (make bench). Only a name is anyone's text: it goes through escape() in every cell that shows it. SVG
-# coordinates, like every number here, are never localised.
 NO_RESULTS = mark_safe('<span class="muted">no results yet</span>')
 NOTHING = mark_safe('<span class="muted">—</span>')
 STALLED = ' <span class="badge badge-warn">stalled</span>'
 
 
-def _name(report: Report, results_url: str, roadmap_url: str) -> SafeString:
+def _name(report: Report, results_url: str, roadmap_url: str) -> str:
     name = escape(report.name)
     cell = f'<a href="{results_url}">{name}</a>'
     if report.has_roadmap:
@@ -117,16 +106,16 @@ def _name(report: Report, results_url: str, roadmap_url: str) -> SafeString:
             f' <span class="row-links"><a href="{roadmap_url}" class="small">Roadmap'
             f'<span class="visually-hidden"> of {name}</span></a></span>'
         )
-    return mark_safe(cell)  # noqa: S308 (the name is escaped; the rest is made here)
+    return cell
 
 
-def _readiness(report: Report) -> SafeString:
+def _readiness(report: Report) -> str:
     if report.readiness is None:
         return NO_RESULTS
     trend = report.trend
     spark = ""
     if len(trend) > 1:
-        line = charts.sparkline(trend)
+        line = charts.bare_sparkline(trend)
         last = line.last or charts.Dot(0, 0, 0)
         values = ", ".join(f"{fixed(v, 0)}%" for v in trend)
         title = escape(f"Readiness of {report.name} across their last {len(trend)} assessments: {values}")
@@ -136,7 +125,7 @@ def _readiness(report: Report) -> SafeString:
             f'<polyline points="{line.points}" class="spark-line"/>'
             f'<circle cx="{last.x}" cy="{last.y}" r="2.6" class="spark-dot"/></svg> '
         )
-    return mark_safe(f"{spark}<strong>{fixed(report.readiness, 0)}%</strong>")  # noqa: S308 (the name is escaped)
+    return f"{spark}<strong>{fixed(report.readiness, 0)}%</strong>"
 
 
 def _span(css_class: str, text: object) -> SafeString:
@@ -153,59 +142,49 @@ def _change(change: float | None) -> SafeString:
     return _span("muted", "0")
 
 
-def _progress(report: Report) -> SafeString:
+def _progress(report: Report) -> str:
     if report.progress is None:
         return _span("muted", "nothing planned" if report.has_roadmap else "no roadmap")
-    return mark_safe(  # noqa: S308 (a number)
+    return (
         f'<span class="progress-cell"><progress max="100" value="{report.progress}" aria-hidden="true">'
         f"</progress> {report.progress}%</span>"
     )
 
 
-def _activity(report: Report) -> SafeString:
+def _activity(report: Report) -> str:
     if report.last_activity is None:
         return NOTHING
     moment = stamp(report.last_activity, "j M Y")
     stalled = STALLED if report.stalled else ""
-    return mark_safe(f'<time datetime="{moment.iso}">{moment.shown}</time>{stalled}')  # noqa: S308 (a date)
+    return f'<time datetime="{moment.iso}">{moment.shown}</time>{stalled}'
 
 
-def _rows(reports: list[Report]) -> list[Row]:
+def _rows(reports: list[Report]) -> list[SafeString]:
+    """Each report's row of the table, with the links to their results and roadmap and their sparkline."""
     results_url, roadmap_url = _address("team:person_results"), _address("team:person_roadmap")
     return [
-        Row(
-            name=_name(report, results_url(report.pk), roadmap_url(report.pk)),
-            role=report.role_name or "—",
-            readiness=_readiness(report),
-            change=_change(report.change),
-            progress=_progress(report),
-            overdue=_span("badge badge-bad" if report.overdue else "muted", report.overdue),
-            activity=_activity(report),
+        mark_safe(  # noqa: S308 (the name is escaped in each cell that shows it; the rest is made here)
+            f'<tr><th scope="row">{_name(report, results_url(report.pk), roadmap_url(report.pk))}</th>'
+            f"<td>{escape(report.role_name or '—')}</td>"
+            f'<td class="num trend-cell">{_readiness(report)}</td>'
+            f'<td class="num">{_change(report.change)}</td>'
+            f'<td class="num">{_progress(report)}</td>'
+            f'<td class="num">{_span("badge badge-bad" if report.overdue else "muted", report.overdue)}</td>'
+            f'<td class="num">{_activity(report)}</td></tr>'
         )
         for report in reports
     ]
 
 
-@dataclass(frozen=True)
-class HeatmapRow:
-    """One competency of the heatmap as drawn: its cells, each with the class of its shade, and the average."""
-
-    name: str
-    cells: SafeString
-    average: str
-
-
-def _heatmap_rows(heatmap: Heatmap | None) -> list[HeatmapRow]:
+def _heatmap_rows(heatmap: Heatmap | None) -> list[SafeString]:
+    """Each competency's row of the heatmap: its cells, each with the class of its shade, and the average."""
     if heatmap is None:
         return []
     return [
-        HeatmapRow(
-            name=row.competency.name,
-            # Counts and shades, numbers only.
-            cells=mark_safe(  # noqa: S308
-                "".join(f'<td class="num heat heat-{cell.shade}">{cell.count}</td>' for cell in row.cells)
-            ),
-            average=fixed(row.average, 1),
+        mark_safe(  # noqa: S308 (a competency's name, escaped; counts, shades and an average)
+            f'<tr><th scope="row">{escape(row.competency.name)}</th>'
+            + "".join(f'<td class="num heat heat-{cell.shade}">{cell.count}</td>' for cell in row.cells)
+            + f'<td class="num heat-average">{fixed(row.average, 1)}</td></tr>'
         )
         for row in heatmap.rows
     ]
@@ -214,15 +193,16 @@ def _heatmap_rows(heatmap: Heatmap | None) -> list[HeatmapRow]:
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     key, descending = parse_sort(request.GET.get("sort"))
-    reports = team_reports(request.user)
+    people = team(request.user)
+    reports = people.reports
     with_results = [r.levels for r in reports if r.levels is not None]
     readiness = [r.readiness for r in reports if r.readiness is not None]
     heatmap = team_heatmap(content.get_framework(), with_results)
     context = {
         "reports": reports,
         "rows": _rows(sort_reports(reports, key, descending)),
-        "mentees": mentees_of(request.user),
-        "columns": _columns(key, descending),
+        "mentees": people.mentees,
+        "header": _header(key, descending),
         "sort": f"-{key}" if descending else key,
         "heatmap": heatmap,
         "heatmap_rows": _heatmap_rows(heatmap),

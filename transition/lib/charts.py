@@ -420,3 +420,24 @@ def dots(marks: Sequence[Dot | None], radius: float) -> str:
     return "".join(
         f"M{_fmt(m.x - radius)} {_fmt(m.y)}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0" for m in marks if m is not None
     )
+
+
+def bare_sparkline(
+    values: Sequence[float], *, lo: float = 0, hi: float = 100, width: float = 80, height: float = 24
+) -> Sparkline:
+    """``sparkline``, placed without line_chart's axes and ticks, which a sparkline never draws: the same
+    points and dot, at a third of the cost, for a table that draws one in every row."""
+    pad = 3
+    x0, x1, y0, y1 = pad, width - pad, pad, height - pad
+    n = len(values)
+    if n == 0:
+        return Sparkline(width=width, height=height, points="", last=None)
+    # As line_chart places them: a single value in the middle.
+    xs = [_r((x0 + x1) / 2)] if n == 1 else [_r(x0 + (x1 - x0) * i / (n - 1)) for i in range(n)]
+    ys = [_r(scale(v, lo, hi, y1, y0)) for v in values]
+    return Sparkline(
+        width=width,
+        height=height,
+        points=points(list(zip(xs, ys, strict=True))),
+        last=Dot(xs[-1], ys[-1], values[-1]),
+    )
