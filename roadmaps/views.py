@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from roadmaps.comments import attach_threads, roadmap_threads
 from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
-from roadmaps.selectors import RoadmapView, roadmap_view, with_comment_counts
+from roadmaps.selectors import RoadmapView, roadmap_items, roadmap_view
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.lib.http import INVALID, is_partial, sent_id
 
@@ -188,12 +187,12 @@ def _item_response(
 
 def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int) -> HttpResponse:
     """A status button, with htmx: the card and what counts it (focus, progress, its months' progress) are
-    redrawn from one read of the items (their comments counted in it), with that card's links alone.
+    redrawn from one read of the items (their comments counted in it) and one of their links.
 
     The card's comments are kept as they are on the page (hx-preserve), so none are read. The projection
     and the timeline are redrawn only when the item starts or stops counting (skipped or not): done as
     planned, the plan buys the same whether an item is to do, doing or done."""
-    items = list(with_comment_counts(roadmap.items.all()))
+    items = roadmap_items(roadmap, comment_counts=True)
     item = next((i for i in items if i.pk == item_pk), None)
     if item is None:
         return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
@@ -208,7 +207,6 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
         # The projection names the role and starts from the assessment the roadmap was planned from.
         roadmap = Roadmap.objects.select_related("role", "assessment").get(pk=roadmap.pk)
     view = roadmap_view(roadmap, items=items)
-    prefetch_related_objects([item], Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
     context = {
         "view": view,
         "roadmap": roadmap,
