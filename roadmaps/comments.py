@@ -166,8 +166,8 @@ def posted(comment: Comment) -> Posted:
     A new thread is the comment just made alone, as it is in hand (its author is the one who posted it):
     only the count is read then."""
     if comment.parent_id is None:
-        beside = Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id).count()
-        return Posted(thread=Thread(root=_prepare(comment)), count=beside)
+        count = Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id).count()
+        return Posted(thread=Thread(root=_prepare(comment)), count=count)
     root = comment.parent_id
     beside = (
         Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id)

@@ -241,7 +241,7 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
                 number = int(request.POST["month"])
             except ValueError:
                 raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
-            left = item.month
+            left = (item.month, item.last_month)
             services.item_move(item=item, roadmap=roadmap, month_number=number)
             if request.htmx:
                 return _item_moved(request, roadmap, left, item)
@@ -257,12 +257,17 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
 
 
 def _item_moved(
-    request: AuthenticatedHttpRequest, roadmap: Roadmap, left: datetime.date, item: RoadmapItem
+    request: AuthenticatedHttpRequest,
+    roadmap: Roadmap,
+    left: tuple[datetime.date, datetime.date],
+    item: RoadmapItem,
 ) -> HttpResponse:
-    """The card changes place in the timeline: the month it left and the month it joined are sent out of
-    band (with the focus and progress that name it), rather than the whole page reloaded."""
+    """The card changes place in the timeline: every month it ran in and every month it runs in now are sent
+    out of band (a spanning item's later months show it as continuing), with the focus and progress that
+    name it and the projection (its planned hours per month and when it finishes), rather than the whole
+    page reloaded."""
     view = roadmap_view(roadmap, comment_counts=True)
-    moved = [m for m in view.months if m.date in (left, item.month)]
+    moved = [m for m in view.months if left[0] <= m.date <= left[1] or item.runs_in(m.date)]
     context = {"view": view, "roadmap": roadmap, "moved_months": moved, "can_edit": True, "comments_enabled": True}
     response = render(request, "roadmaps/includes/item_card.html#moved", context)
     return reswap(response, "none")  # everything is out of band; the form's own target moved away
