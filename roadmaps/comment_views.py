@@ -16,9 +16,14 @@ THREADS = "roadmaps/includes/comments.html#threads"
 POSTED = "roadmaps/includes/comments.html#posted"
 
 
-def _get_roadmap_for_commenter(request: AuthenticatedHttpRequest, pk: int) -> tuple[Roadmap, Access]:
-    """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404."""
-    roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
+def _get_roadmap_for_commenter(
+    request: AuthenticatedHttpRequest, pk: int, roadmap: Roadmap | None = None
+) -> tuple[Roadmap, Access]:
+    """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404.
+
+    Given the roadmap already read (with its owner), only the viewer's access to it is checked."""
+    if roadmap is None:
+        roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
     access = access_to(request.user, roadmap.owner) if roadmap is not None else None  # type: ignore[arg-type]
     if roadmap is None or access is None or not access.can_comment:
         raise Http404("Nothing here.")
@@ -122,8 +127,21 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
 
 @require_POST
 def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    roadmap, _ = _get_roadmap_for_commenter(request, pk)
-    item = _item_or_none(roadmap, request.POST.get("item"))
+    posted_item = request.POST.get("item")
+    if posted_item and not request.POST.get("parent"):
+        # A comment on an item: the item and its roadmap (with the owner whose mentors may comment) in one
+        # query. Not found, the roadmap is read alone, so a roadmap the viewer may not comment on answers as
+        # it always did.
+        item = (
+            RoadmapItem.objects.select_related("roadmap__owner").filter(pk=sent_id(posted_item), roadmap_id=pk).first()
+        )
+        if item is None:
+            _get_roadmap_for_commenter(request, pk)
+            raise Http404("No such item.")
+        roadmap, _ = _get_roadmap_for_commenter(request, pk, item.roadmap)
+    else:
+        roadmap, _ = _get_roadmap_for_commenter(request, pk)
+        item = _item_or_none(roadmap, posted_item)
     parent = None
     if request.POST.get("parent"):
         value = request.POST["parent"]

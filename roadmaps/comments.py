@@ -161,8 +161,14 @@ class Posted:
 
 
 def posted(comment: Comment) -> Posted:
-    """What a comment post redraws: its thread, and the count of comments beside it, in one query."""
-    root = comment.parent_id or comment.pk
+    """What a comment post redraws: its thread, and the count of comments beside it, in one query.
+
+    A new thread is the comment just made alone, as it is in hand (its author is the one who posted it):
+    only the count is read then."""
+    if comment.parent_id is None:
+        count = Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id).count()
+        return Posted(thread=Thread(root=_prepare(comment)), count=count)
+    root = comment.parent_id
     beside = (
         Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id)
         .order_by()

@@ -67,7 +67,9 @@ def roadmap_export(roadmap: Roadmap, *, include_private: bool) -> RoadmapExport:
                 done_on=item.done_on,
                 reason=item.reason,
                 notes=item.notes if include_private else None,
-                evidence_links=tuple(link.url for link in item.links.all()) if include_private else None,
+                evidence_links=tuple(link.url for link in item.link_list)  # type: ignore[attr-defined]
+                if include_private
+                else None,
             )
             for item in view.items
         ),

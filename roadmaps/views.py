@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from roadmaps.comments import attach_threads, roadmap_threads
 from roadmaps.forms import PlanSettingsForm
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem
 from roadmaps.permissions import get_item_for_owner, get_roadmap_for_owner
-from roadmaps.selectors import RoadmapView, roadmap_view, with_comment_counts
+from roadmaps.selectors import RoadmapView, roadmap_items, roadmap_view
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.lib.http import INVALID, is_partial, sent_id
 
@@ -188,12 +187,12 @@ def _item_response(
 
 def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int) -> HttpResponse:
     """A status button, with htmx: the card and what counts it (focus, progress, its months' progress) are
-    redrawn from one read of the items (their comments counted in it), with that card's links alone.
+    redrawn from one read of the items (their comments counted in it) and one of their links.
 
     The card's comments are kept as they are on the page (hx-preserve), so none are read. The projection
     and the timeline are redrawn only when the item starts or stops counting (skipped or not): done as
     planned, the plan buys the same whether an item is to do, doing or done."""
-    items = list(with_comment_counts(roadmap.items.all()))
+    items = roadmap_items(roadmap, comment_counts=True)
     item = next((i for i in items if i.pk == item_pk), None)
     if item is None:
         return _item_response(request, roadmap, item_pk, error=ITEM_GONE, status=INVALID)
@@ -208,7 +207,6 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
         # The projection names the role and starts from the assessment the roadmap was planned from.
         roadmap = Roadmap.objects.select_related("role", "assessment").get(pk=roadmap.pk)
     view = roadmap_view(roadmap, items=items)
-    prefetch_related_objects([item], Prefetch("links", queryset=EvidenceLink.objects.order_by("created_at", "pk")))
     context = {
         "view": view,
         "roadmap": roadmap,
@@ -243,7 +241,7 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
                 number = int(request.POST["month"])
             except ValueError:
                 raise services.RoadmapError(f"Choose a month from 1 to {roadmap.months}.") from None
-            left = item.month
+            left = (item.month, item.last_month)
             services.item_move(item=item, roadmap=roadmap, month_number=number)
             if request.htmx:
                 return _item_moved(request, roadmap, left, item)
@@ -259,12 +257,17 @@ def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
 
 
 def _item_moved(
-    request: AuthenticatedHttpRequest, roadmap: Roadmap, left: datetime.date, item: RoadmapItem
+    request: AuthenticatedHttpRequest,
+    roadmap: Roadmap,
+    left: tuple[datetime.date, datetime.date],
+    item: RoadmapItem,
 ) -> HttpResponse:
-    """The card changes place in the timeline: the month it left and the month it joined are sent out of
-    band (with the focus and progress that name it), rather than the whole page reloaded."""
+    """The card changes place in the timeline: every month it ran in and every month it runs in now are sent
+    out of band (a spanning item's later months show it as continuing), with the focus and progress that
+    name it and the projection (its planned hours per month and when it finishes), rather than the whole
+    page reloaded."""
     view = roadmap_view(roadmap, comment_counts=True)
-    moved = [m for m in view.months if m.date in (left, item.month)]
+    moved = [m for m in view.months if left[0] <= m.date <= left[1] or item.runs_in(m.date)]
     context = {"view": view, "roadmap": roadmap, "moved_months": moved, "can_edit": True, "comments_enabled": True}
     response = render(request, "roadmaps/includes/item_card.html#moved", context)
     return reswap(response, "none")  # everything is out of band; the form's own target moved away

@@ -439,3 +439,27 @@ def test_without_javascript_a_comment_on_an_item_returns_to_the_items_comments(c
     url = reverse("roadmaps:item_comments", args=[roadmap.pk, item.pk])
     assert response["Location"] == f"{url}#comment-{comment.pk}"
     assert "Try the small eval." in client.get(url).content.decode()
+
+
+def test_a_mentors_comment_on_an_item_has_a_query_budget(client, roadmap, mentor, django_assert_num_queries):
+    client.force_login(mentor)
+    item = roadmap.items.first()
+    _post(client, roadmap, htmx=True, body="warm", item=item.pk)
+    # session, user; the item with its roadmap and owner, the mentor's share; the comment, the owner's
+    # notification and its email, made outright (no look-up of its key first, no savepoint of its own); its
+    # delivery (tests run tasks at once); then the posted thread with its count.
+    with django_assert_num_queries(14):
+        response = _post(client, roadmap, htmx=True, body="A question", item=item.pk)
+    assert response.status_code == 200
+    assert Email.objects.filter(key__startswith="notification:", to=roadmap.owner.email).count() == 2
+
+
+def test_a_comment_on_an_item_of_another_roadmap_is_refused(client, roadmap, mentor):
+    client.force_login(mentor)
+    other = roadmap_for(levels={"mentoring": 1})
+    response = _post(client, roadmap, htmx=True, body="Hello", item=other.items.first().pk)
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+    response = _post(client, other, htmx=True, body="Hello", item=other.items.first().pk)
+    assert response.status_code == 404  # not their mentor
+    assert not Comment.objects.exists()

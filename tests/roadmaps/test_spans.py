@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from roadmaps import services
 from roadmaps.models import RoadmapItem, add_months
-from tests.roadmaps.conftest import HTMX, find, parse, text
+from tests.roadmaps.conftest import HTMX, apply_swap, difference, find, parse, text
 
 MENTORING = "mentor-one-engineer-deliberately"  # 13 weeks: months 3 to 5 at 5 h a week from nothing
 
@@ -163,3 +163,17 @@ def test_the_roadmap_draws_its_months_spans_and_projection_as_one_named_picture(
     assert "Mentor one engineer" in chart
     assert 'class="timeline-readiness"' in chart
     assert "style=" not in chart
+
+
+def test_moving_it_with_htmx_leaves_the_page_as_a_fresh_load_draws_it(engineer_client, roadmap, spanning):
+    # Its months move from 3-5 to 2-4: month 5 loses its "continues" line, month 2 gains the card, and the
+    # projection and the timeline's planned hours move with it.
+    before = parse(engineer_client.get(_detail(roadmap)).content)
+    response = engineer_client.post(_update(roadmap, spanning), {"month": "2"}, headers=HTMX)
+    assert response.status_code == 200
+    sent = parse(response.content)
+    assert [find(sent, f"month-{n}") is not None for n in range(1, 7)] == [False, True, True, True, True, False]
+    assert find(sent, "roadmap-projection") is not None
+    apply_swap(before, sent, "no-target")  # everything is out of band
+    fresh = parse(engineer_client.get(_detail(roadmap)).content)
+    assert find(before, "main") == find(fresh, "main"), difference(find(before, "main"), find(fresh, "main"))
