@@ -33,11 +33,11 @@ CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
 def _svg(value: float) -> SafeString:
     # What the template drew for a number in English: "180.0" for a float, "240" for an int. SafeString
     # rather than mark_safe, whose lazy-string check costs more than the rest of this.
-    return SafeString(value)
+    return SafeString(value)  # nosec B308 B703: markup made here from numbers and class names
 
 
 def _signed(value: float, places: int) -> SafeString:
-    return SafeString(("+" if value > 0 else "") + fixed(value, places))
+    return SafeString(("+" if value > 0 else "") + fixed(value, places))  # nosec B308 B703
 
 
 # The radar's axis labels: a full name does not fit 21 times around a circle. The full name is in each
@@ -77,13 +77,13 @@ class Badge:
     label: str
 
 
-OVERRATED = Badge(mark_safe("badge badge-warn"), mark_safe("overrated"))
-UNTESTED = Badge(mark_safe("badge badge-info"), mark_safe("untested"))
-UNANSWERED = Badge(mark_safe("badge"), mark_safe("unanswered"))
-LOW_CONFIDENCE = Badge(mark_safe("badge"), mark_safe("low confidence"))
-MUTED, UP, DOWN = mark_safe("muted"), mark_safe("change up"), mark_safe("change down")
-BAR_GAP, BAR_OK = mark_safe("bar-gap"), mark_safe("bar-ok")
-NEW, SAME = mark_safe("new"), mark_safe("0")
+OVERRATED = Badge(mark_safe("badge badge-warn"), mark_safe("overrated"))  # nosec B308 B703
+UNTESTED = Badge(mark_safe("badge badge-info"), mark_safe("untested"))  # nosec B308 B703
+UNANSWERED = Badge(mark_safe("badge"), mark_safe("unanswered"))  # nosec B308 B703
+LOW_CONFIDENCE = Badge(mark_safe("badge"), mark_safe("low confidence"))  # nosec B308 B703
+MUTED, UP, DOWN = mark_safe("muted"), mark_safe("change up"), mark_safe("change down")  # nosec B308 B703
+BAR_GAP, BAR_OK = mark_safe("bar-gap"), mark_safe("bar-ok")  # nosec B308 B703
+NEW, SAME = mark_safe("new"), mark_safe("0")  # nosec B308 B703: markup made here from numbers and class names
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ class RadarChart:
     manager_label: str
 
 
-LABEL, LABEL_GAP = mark_safe("radar-label"), mark_safe("radar-label radar-label-gap")
+LABEL, LABEL_GAP = mark_safe("radar-label"), mark_safe("radar-label radar-label-gap")  # nosec B308 B703
 
 
 def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> RadarDrawing:
@@ -298,7 +298,7 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
     manager = geo.series[2] if len(geo.series) > 2 else None
     labels = tuple(
         RadarLabel(
-            attrs=SafeString(
+            attrs=SafeString(  # nosec B308 B703: markup made here from numbers and class names
                 f'x="{g.label_x}" y="{g.label_y}" text-anchor="{g.anchor}" dominant-baseline="{g.baseline}" '
                 f'class="{LABEL_GAP if a.current < a.required else LABEL}"'
             ),
@@ -311,12 +311,12 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
         size=size,
         width=_svg(geo.width),
         height=_svg(geo.height),
-        rings=tuple(SafeString(r) for r in geo.rings),
-        spokes=SafeString(charts.spokes(geo)),
-        required=SafeString(required.points),
-        current=SafeString(current.points),
-        current_dots=SafeString(charts.dots(current.dots, 3)),
-        manager_line=SafeString(manager.points) if manager is not None and manager.complete else "",
+        rings=tuple(SafeString(r) for r in geo.rings),  # nosec B308 B703: markup made here from numbers and class names
+        spokes=SafeString(charts.spokes(geo)),  # nosec B308 B703: markup made here from numbers and class names
+        required=SafeString(required.points),  # nosec B308 B703: markup made here from numbers and class names
+        current=SafeString(current.points),  # nosec B308 B703: markup made here from numbers and class names
+        current_dots=SafeString(charts.dots(current.dots, 3)),  # nosec B308 B703
+        manager_line=SafeString(manager.points) if manager is not None and manager.complete else "",  # nosec B308 B703
         manager_dots=at(manager.dots) if manager is not None else (),
         labels=labels,
     )
@@ -452,8 +452,8 @@ def _fit_chart(framework: content.Framework, result: scoring.Result, layout: Fit
                 tied=is_tied,
                 fit_text=fixed(f.fit, 2),
                 ready_text=fixed(f.readiness, 0),
-                css=SafeString("fit-row" + (" is-best" if best else "") + (" is-tied" if is_tied else "")),
-                tag=SafeString("tie" if is_tied else "best fit" if best else ""),
+                css=SafeString("fit-row" + (" is-best" if best else "") + (" is-tied" if is_tied else "")),  # nosec B308 B703
+                tag=SafeString("tie" if is_tied else "best fit" if best else ""),  # nosec B308 B703
                 x_text=_svg(bar.x),
                 width_text=_svg(bar.width),
                 y_text=_svg(i * layout.row),
@@ -597,7 +597,7 @@ def _from_result(
         # "+0.0" when it has not moved, as the change column says "0" for a level that has not.
         "readiness_change_text": ""
         if readiness_change is None
-        else SafeString(("+" if readiness_change >= 0 else "") + fixed(readiness_change, 1)),
+        else SafeString(("+" if readiness_change >= 0 else "") + fixed(readiness_change, 1)),  # nosec B308 B703
         "rows": rows,
         "biggest": biggest,
         "strengths": [framework.competency_by_slug[s] for s in view.strengths if s in framework.competency_by_slug],

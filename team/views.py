@@ -81,7 +81,8 @@ def _header(key: str, descending: bool) -> SafeString:
             f'hx-swap="outerHTML" hx-push-url="true">{escape(label)}'
             f'<span class="sort-mark" aria-hidden="true">{mark}</span></a></th>'
         )
-    return mark_safe("".join(cells))  # noqa: S308 (labels escaped; keys, classes and addresses made here)
+    # Safe: labels escaped; keys, classes and addresses made here.
+    return mark_safe("".join(cells))  # noqa: S308  # nosec B308 B703
 
 
 # Stands for an engineer's id in an address reversed once per page, then filled in for each row.
@@ -93,8 +94,8 @@ def _address(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-NO_RESULTS = mark_safe('<span class="muted">no results yet</span>')
-NOTHING = mark_safe('<span class="muted">—</span>')
+NO_RESULTS = mark_safe('<span class="muted">no results yet</span>')  # nosec B308 B703
+NOTHING = mark_safe('<span class="muted">—</span>')  # nosec B308 B703
 STALLED = ' <span class="badge badge-warn">stalled</span>'
 
 
@@ -129,7 +130,8 @@ def _readiness(report: Report) -> str:
 
 
 def _span(css_class: str, text: object) -> SafeString:
-    return mark_safe(f'<span class="{css_class}">{text}</span>')  # noqa: S308 (classes and numbers made here)
+    # Safe: classes and numbers made here.
+    return mark_safe(f'<span class="{css_class}">{text}</span>')  # noqa: S308  # nosec B308 B703
 
 
 def _change(change: float | None) -> SafeString:
@@ -163,7 +165,8 @@ def _rows(reports: list[Report]) -> list[SafeString]:
     """Each report's row of the table, with the links to their results and roadmap and their sparkline."""
     results_url, roadmap_url = _address("team:person_results"), _address("team:person_roadmap")
     return [
-        mark_safe(  # noqa: S308 (the name is escaped in each cell that shows it; the rest is made here)
+        # Safe: the name is escaped in each cell that shows it; the rest is made here.
+        mark_safe(  # noqa: S308  # nosec B308 B703
             f'<tr><th scope="row">{_name(report, results_url(report.pk), roadmap_url(report.pk))}</th>'
             f"<td>{escape(report.role_name or '—')}</td>"
             f'<td class="num trend-cell">{_readiness(report)}</td>'
@@ -181,7 +184,7 @@ def _heatmap_rows(heatmap: Heatmap | None) -> list[SafeString]:
     if heatmap is None:
         return []
     return [
-        mark_safe(  # noqa: S308 (a competency's name, escaped; counts, shades and an average)
+        mark_safe(  # noqa: S308 (a competency's name, escaped; counts, shades and an average)  # nosec B308 B703
             f'<tr><th scope="row">{escape(row.competency.name)}</th>'
             + "".join(f'<td class="num heat heat-{cell.shade}">{cell.count}</td>' for cell in row.cells)
             + f'<td class="num heat-average">{fixed(row.average, 1)}</td></tr>'
