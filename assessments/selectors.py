@@ -108,6 +108,9 @@ class Section:
     answered: int
     rating: int | None
     evidence: str
+    # The items' ids, made once per framework load: counting answers by ``item.pk`` cost a model
+    # attribute look-up per item, 85 of them twice on every answer saved.
+    item_ids: frozenset[int] = frozenset()
 
     @property
     def complete(self) -> bool:
@@ -154,12 +157,16 @@ class Questionnaire:
     ) -> Questionnaire:
         """The same questionnaire after one answer or rating was saved, without reading it all again."""
         choices = {**self.choices, item.pk: choice} if item is not None else self.choices
+        # Only the section holding the item or the competency changes.
         sections = [
             replace(
                 s,
-                answered=sum(1 for i in s.items if i.pk in choices),
+                answered=len(s.item_ids & choices.keys()),
                 rating=level if competency is not None and s.competency.pk == competency.pk else s.rating,
             )
+            if (item is not None and item.pk in s.item_ids)
+            or (competency is not None and s.competency.pk == competency.pk)
+            else s
             for s in self.sections
         ]
         return replace(self, sections=sections, choices=choices)
@@ -168,10 +175,10 @@ class Questionnaire:
 # The questionnaire's competencies and their current items, by the version row's (pk, loaded_at).
 # They change only when load_framework runs, which moves loaded_at on every load, so one small query
 # per request tells every worker process whether what it read earlier still holds.
-_structure: tuple[tuple | None, tuple[tuple[Competency, tuple[Item, ...]], ...]] = (None, ())
+_structure: tuple[tuple | None, tuple[tuple[Competency, tuple[Item, ...], frozenset[int]], ...]] = (None, ())
 
 
-def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...]], ...]:
+def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...], frozenset[int]], ...]:
     """Every competency, in order, with its current items: read from the database once per framework load.
 
     The instances are shared between requests of this process: treat them as read-only.
@@ -181,10 +188,11 @@ def questionnaire_structure() -> tuple[tuple[Competency, tuple[Item, ...]], ...]
     cached_key, structure = _structure
     if key is None or key != cached_key:
         structure = tuple(
-            (comp, tuple(comp.items.all()))
+            (comp, items, frozenset(item.pk for item in items))
             for comp in Competency.objects.prefetch_related(
                 Prefetch("items", queryset=Item.objects.filter(retired=False).order_by("position"))
             )
+            for items in [tuple(comp.items.all())]
         )
         _structure = (key, structure)
     return structure
@@ -203,11 +211,12 @@ def questionnaire(assessment: Assessment, *, evidence: bool = True, ratings: boo
         Section(
             competency=comp,
             items=items,
-            answered=sum(1 for item in items if item.pk in choices),
+            answered=len(ids & choices.keys()),
             rating=levels.get(comp.pk),
             evidence=texts.get(comp.pk, ""),
+            item_ids=ids,
         )
-        for comp, items in questionnaire_structure()
+        for comp, items, ids in questionnaire_structure()
     ]
     return Questionnaire(assessment=assessment, sections=sections, choices=choices)
 

@@ -270,7 +270,9 @@ def _lock_open(assessment: Assessment) -> None:
     assessment_finish holds this row's lock while it scores, so an answer is either saved before the
     score is taken (and is in the result) or refused here; never "Saved" and left out.
     """
-    status = Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).first()
+    # One row by its key: no ORDER BY (first() would add the model's) under the lock.
+    locked = Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by().values_list("status", flat=True)
+    status = next(iter(locked), None)
     if status != Assessment.Status.IN_PROGRESS:
         raise AssessmentError(FINISHED)
 
