@@ -255,7 +255,7 @@ def _change_sql() -> str:
     def col(meta: Any, name: str) -> str:
         return quote(meta.get_field(name).column)
 
-    columns = ", ".join(quote(field.column) for field in roadmap.concrete_fields)
+    columns = ", ".join(col(roadmap, field.name) for field in roadmap.concrete_fields)
     return (
         f"UPDATE {quote(roadmap.db_table)} SET {col(roadmap, 'version')} = {col(roadmap, 'version')} + 1,"  # noqa: S608  # nosec B608
         f" {col(roadmap, 'updated_at')} = %s"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 
 from transition.accounts.models import Share, User
@@ -66,3 +67,15 @@ def get_access(request: HttpRequest, engineer_pk: int, relation: str | None = No
     if access is None or (relation is not None and not access.is_owner and relation not in access.relations):
         raise Http404("Nothing here.")
     return access
+
+
+def is_mentor_of(viewer: User, engineer: OuterRef) -> Exists:
+    """Whether ``viewer`` is an active mentor of the engineer ``engineer`` refers to, as an expression: a
+    query of the engineer's data carries it, so whether they may comment is read with what is commented on
+    (access_to's share query was one of every comment post's statements). The same rule as
+    Access.can_comment for someone who is not the engineer."""
+    return Exists(
+        Share.objects.filter(
+            engineer=engineer, person=viewer, status=Share.Status.ACTIVE, relation=Share.Relation.MENTOR
+        )
+    )
