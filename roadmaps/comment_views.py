@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -136,7 +135,7 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # Whether the viewer mentors the owner is read in the same query.
         item: RoadmapItem | None = (
             RoadmapItem.objects.select_related("roadmap__owner")
-            .annotate(viewer_mentors=is_mentor_of(request.user, OuterRef("roadmap__owner")))
+            .annotate(viewer_mentors=is_mentor_of(request.user, Roadmap, pk))
             .filter(pk=sent_id(posted_item), roadmap_id=pk)
             .first()
         )
