@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roadmaps import comments
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.http import AuthenticatedHttpRequest
-from transition.accounts.permissions import Access, access_to
+from transition.accounts.permissions import Access, access_to, is_mentor_of
 from transition.lib.http import INVALID, is_partial, sent_id
 
 THREADS = "roadmaps/includes/comments.html#threads"
@@ -132,13 +132,19 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # A comment on an item: the item and its roadmap (with the owner whose mentors may comment) in one
         # query. Not found, the roadmap is read alone, so a roadmap the viewer may not comment on answers as
         # it always did.
-        item = (
-            RoadmapItem.objects.select_related("roadmap__owner").filter(pk=sent_id(posted_item), roadmap_id=pk).first()
+        # Whether the viewer mentors the owner is read in the same query.
+        item: RoadmapItem | None = (
+            RoadmapItem.objects.select_related("roadmap__owner")
+            .annotate(viewer_mentors=is_mentor_of(request.user, Roadmap, pk))
+            .filter(pk=sent_id(posted_item), roadmap_id=pk)
+            .first()
         )
         if item is None:
             _get_roadmap_for_commenter(request, pk)
             raise Http404("No such item.")
-        roadmap, _ = _get_roadmap_for_commenter(request, pk, item.roadmap)
+        roadmap = item.roadmap
+        if request.user.pk != roadmap.owner_id and not item.viewer_mentors:  # type: ignore[attr-defined]
+            raise Http404("Nothing here.")
     else:
         roadmap, _ = _get_roadmap_for_commenter(request, pk)
         item = _item_or_none(roadmap, posted_item)

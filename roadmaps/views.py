@@ -185,7 +185,9 @@ def _item_response(
     return render(request, ITEM_CARD, context, status=status)
 
 
-def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int) -> HttpResponse:
+def _status_changed(
+    request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk: int, bumped: bool = False
+) -> HttpResponse:
     """A status button, with htmx: the card and what counts it (focus, progress, its months' progress) are
     redrawn from one read of the items (their comments counted in it) and one of their links.
 
@@ -199,7 +201,7 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
     was_skipped = item.status == RoadmapItem.Status.SKIPPED
     error, status = "", 200
     try:
-        services.item_set_status(item=item, status=request.POST["status"])
+        services.item_set_status(item=item, status=request.POST["status"], bumped=bumped)
     except services.RoadmapError as exc:
         error, status = str(exc), INVALID
     plan_changed = was_skipped != (item.status == RoadmapItem.Status.SKIPPED)
@@ -227,6 +229,13 @@ def _status_changed(request: AuthenticatedHttpRequest, roadmap: Roadmap, item_pk
 def item_update(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change one thing about an item: its status, month, pin or notes — only what was sent."""
     if request.htmx and "status" in request.POST:
+        if request.POST["status"] in RoadmapItem.Status.values:
+            # The owner check and the version moved on, in one statement.
+            roadmap = services.roadmap_change_for_owner(pk=pk, owner_id=request.user.pk, item_pk=item_pk)
+            if roadmap is not None:
+                return _status_changed(request, roadmap, item_pk, bumped=True)
+        # Not theirs, the item gone or no such status: answered as it always was (404 or the message on the
+        # card), and nothing was changed.
         return _status_changed(request, get_roadmap_for_owner(request, pk, with_plan=False), item_pk)
     roadmap = get_roadmap_for_owner(request, pk)
     try:

@@ -146,6 +146,8 @@ def test_people_without_a_mentor_share_cannot_comment(client, roadmap, who):
         ShareFactory(engineer=roadmap.owner, person=person, pending=True)
     client.force_login(person)
     assert _post(client, roadmap, body="Hello").status_code == 404
+    # On an item too, where the share is read with the item.
+    assert _post(client, roadmap, htmx=True, body="Hello", item=roadmap.items.first().pk).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -445,10 +447,11 @@ def test_a_mentors_comment_on_an_item_has_a_query_budget(client, roadmap, mentor
     client.force_login(mentor)
     item = roadmap.items.first()
     _post(client, roadmap, htmx=True, body="warm", item=item.pk)
-    # session, user; the item with its roadmap and owner, the mentor's share; the comment, the owner's
-    # notification and its email, made outright (no look-up of its key first, no savepoint of its own); its
-    # delivery (tests run tasks at once); then the posted thread with its count.
-    with django_assert_num_queries(14):
+    # session, user; the item with its roadmap and owner, and whether the viewer mentors the owner (one
+    # query); the comment, the owner's notification and its email, made outright (no look-up of its key
+    # first, no savepoint of its own); its delivery (tests run tasks at once); then the posted thread with
+    # its count.
+    with django_assert_num_queries(13):
         response = _post(client, roadmap, htmx=True, body="A question", item=item.pk)
     assert response.status_code == 200
     assert Email.objects.filter(key__startswith="notification:", to=roadmap.owner.email).count() == 2
