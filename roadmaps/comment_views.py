@@ -16,14 +16,9 @@ THREADS = "roadmaps/includes/comments.html#threads"
 POSTED = "roadmaps/includes/comments.html#posted"
 
 
-def _get_roadmap_for_commenter(
-    request: AuthenticatedHttpRequest, pk: int, roadmap: Roadmap | None = None
-) -> tuple[Roadmap, Access]:
-    """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404.
-
-    Given the roadmap already read (with its owner), only the viewer's access to it is checked."""
-    if roadmap is None:
-        roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
+def _get_roadmap_for_commenter(request: AuthenticatedHttpRequest, pk: int) -> tuple[Roadmap, Access]:
+    """The roadmap, if the viewer is its owner or an active mentor of its owner; otherwise 404."""
+    roadmap = Roadmap.objects.select_related("owner").filter(pk=pk).first()
     access = access_to(request.user, roadmap.owner) if roadmap is not None else None  # type: ignore[arg-type]
     if roadmap is None or access is None or not access.can_comment:
         raise Http404("Nothing here.")
@@ -129,10 +124,9 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
 def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     posted_item = request.POST.get("item")
     if posted_item and not request.POST.get("parent"):
-        # A comment on an item: the item and its roadmap (with the owner whose mentors may comment) in one
-        # query. Not found, the roadmap is read alone, so a roadmap the viewer may not comment on answers as
-        # it always did.
-        # Whether the viewer mentors the owner is read in the same query.
+        # A comment on an item: the item, its roadmap and owner, and whether the viewer mentors the owner
+        # (Access.can_comment's rule) in one query. Not found, the roadmap is read alone, so a roadmap the
+        # viewer may not comment on answers as it always did.
         item: RoadmapItem | None = (
             RoadmapItem.objects.select_related("roadmap__owner")
             .annotate(viewer_mentors=is_mentor_of(request.user, Roadmap, pk))
