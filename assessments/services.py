@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -241,19 +243,56 @@ class AssessmentError(ValueError):
     """Something a person asked for cannot be done; the message says why, in their words."""
 
 
-def _upsert_one(model, lookup: dict, values: dict):
-    """Insert or update one row by its unique ``lookup`` in a single statement (INSERT … ON CONFLICT).
+def _stamp(model: type[models.Model]) -> Any:
+    """The model's ``auto_now`` field: the time of the last write."""
+    return next(f for f in model._meta.concrete_fields if getattr(f, "auto_now", False))
 
-    Two tabs answering at once cannot collide: the database settles it, the later write wins.
-    """
-    stamp = next(f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False))
-    (obj,) = model.objects.bulk_create(
-        [model(**lookup, **values)],
-        update_conflicts=True,
-        unique_fields=list(lookup),
-        update_fields=[*values, stamp],
+
+@functools.cache
+def _upsert_sql(model: type[models.Model], key: tuple[str, str], values: tuple[str, ...], vendor: str) -> str:
+    """The statement ``_upsert_while_open`` runs for ``model``: written once per process from the model's names."""
+    meta: Any = model._meta
+    assessments: Any = Assessment._meta
+    q = connection.ops.quote_name
+    key_cols = [q(meta.get_field(name).column) for name in key]
+    set_cols = [q(meta.get_field(name).column) for name in (*values, _stamp(model).name)]
+    # PostgreSQL waits here for a Finish holding the row (it locks it FOR UPDATE while it scores), then
+    # reads the row as Finish left it. SQLite has one writer at a time, so the statement alone is enough.
+    lock = " FOR UPDATE" if vendor == "postgresql" else ""
+    return (
+        f"INSERT INTO {q(meta.db_table)} ({', '.join(key_cols + set_cols)}) "  # noqa: S608  # nosec B608
+        f"SELECT a.{q(assessments.pk.column)}, {', '.join(['%s'] * (len(key_cols) - 1 + len(set_cols)))} "
+        f"FROM {q(assessments.db_table)} a WHERE a.{q(assessments.pk.column)} = %s "
+        f"AND a.{q(assessments.get_field('status').column)} = %s{lock} "
+        f"ON CONFLICT ({', '.join(key_cols)}) DO UPDATE SET "
+        + ", ".join(f"{c} = EXCLUDED.{c}" for c in set_cols)
+        + f" RETURNING {q(meta.pk.column)}"
     )
-    return obj
+
+
+def _upsert_while_open[M: models.Model](
+    model: type[M], assessment: Assessment, other: str, obj: models.Model, values: dict
+) -> M:
+    """Insert or update the assessment's one row of ``model`` for ``obj``, only while the assessment is
+    in progress: one statement (INSERT … SELECT … ON CONFLICT DO UPDATE), outside any transaction.
+
+    Two tabs answering at once cannot collide: the database settles it, the later write wins. A Finish
+    under way is waited for, so an answer is either saved before the score is taken (and is in the
+    result) or refused; never "Saved" and left out. Refused raises AssessmentError(FINISHED).
+    """
+    now = timezone.now()
+    sql = _upsert_sql(model, ("assessment", other), tuple(values), connection.vendor)
+    meta: Any = model._meta
+    stamp = _stamp(model)
+    params = [obj.pk]
+    params += [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    params += [stamp.get_db_prep_save(now, connection), assessment.pk, Assessment.Status.IN_PROGRESS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise AssessmentError(FINISHED)
+    return model(pk=row[0], assessment=assessment, **{other: obj}, **values, **{stamp.name: now})
 
 
 FINISHED = "This assessment is finished, so its answers can no longer change. Start a re-assessment instead."
@@ -313,18 +352,14 @@ def answer_save(*, assessment: Assessment, item: Item, choice: int) -> Answer:
         raise AssessmentError("This question is no longer part of the questionnaire.")
     if not 0 <= choice < len(item.options):
         raise AssessmentError("Choose one of the options given.")
-    with transaction.atomic():
-        _lock_open(assessment)
-        return _upsert_one(Answer, {"assessment": assessment, "item": item}, {"choice": choice})
+    return _upsert_while_open(Answer, assessment, "item", item, {"choice": choice})
 
 
 def rating_save(*, assessment: Assessment, competency: Competency, level: int) -> Rating:
     _check_open(assessment)
     if not 0 <= level <= content.MAX_LEVEL:
         raise AssessmentError("Choose a level from 0 to 4.")
-    with transaction.atomic():
-        _lock_open(assessment)
-        return _upsert_one(Rating, {"assessment": assessment, "competency": competency}, {"level": level})
+    return _upsert_while_open(Rating, assessment, "competency", competency, {"level": level})
 
 
 EVIDENCE_MAX = 2000
@@ -337,12 +372,12 @@ def evidence_save(*, assessment: Assessment, competency: Competency, text: str) 
         raise AssessmentError(f"Evidence not saved. {NUL_MESSAGE}")
     if len(text) > EVIDENCE_MAX:
         raise AssessmentError(f"Keep evidence under {EVIDENCE_MAX} characters (this is {len(text)}).")
+    if text:
+        return _upsert_while_open(Evidence, assessment, "competency", competency, {"text": text})
     with transaction.atomic():
         _lock_open(assessment)
-        if not text:
-            Evidence.objects.filter(assessment=assessment, competency=competency).delete()
-            return None
-        return _upsert_one(Evidence, {"assessment": assessment, "competency": competency}, {"text": text})
+        Evidence.objects.filter(assessment=assessment, competency=competency).delete()
+        return None
 
 
 def assessment_finish(*, assessment: Assessment) -> Assessment:

@@ -148,10 +148,9 @@ def test_an_htmx_answer_is_saved_and_answered_with_saved_and_the_progress(engine
     assert Answer.objects.get(assessment=full, item=item).choice == 2
 
 
-# session, user, assessment, the framework version, answers, the assessment's row locked, the answer written,
-# and the savepoint around the write and its release (inside a test's transaction): never the evidence texts
-# or the ratings, which the answer does not show.
-AUTOSAVE_QUERIES = 9
+# session, user, assessment, the framework version, answers, and the answer written while the assessment is
+# in progress, in one statement: never the evidence texts or the ratings, which the answer does not show.
+AUTOSAVE_QUERIES = 6
 
 
 def test_an_htmx_answer_reads_neither_the_evidence_nor_the_ratings(engineer_client, full, django_assert_num_queries):
