@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import content, services
 from assessments.models import Assessment, Competency, Item, Role
+from assessments.permissions import get_assessment_for_user
 from tests.assessments.conftest import htmx
 from tests.factories import AnswerFactory, AssessmentFactory, RatingFactory
 
@@ -54,6 +56,31 @@ def test_it_checks_owner(engineer_client):
 
 def test_a_tampered_assessment_id_is_404(engineer_client, finished):
     assert engineer_client.get(reverse("assessments:results", args=[finished.pk + 1000])).status_code == 404
+    # Past what the database can hold: still "no such assessment", never a database error.
+    for pk in (2**63, 10**30):
+        assert engineer_client.get(reverse("assessments:results", args=[pk])).status_code == 404
+        assert engineer_client.get(reverse("assessments:resume", args=[pk])).status_code == 404
+
+
+def test_the_assessment_read_for_a_page_is_the_one_the_orm_reads(rf, engineer, finished):
+    # get_assessment_for_user reads with a statement of its own: every field, the role and the frozen
+    # result must come back as a queryset gives them (dates and JSON converted on every database).
+    request = rf.get("/")
+    request.user = engineer
+    mine = get_assessment_for_user(request, finished.pk)
+    orm = Assessment.objects.select_related("role").get(pk=finished.pk)
+    for field in Assessment._meta.concrete_fields:
+        assert getattr(mine, field.attname) == getattr(orm, field.attname), field.name
+    assert mine.result == orm.result
+    assert isinstance(mine.result, dict)
+    assert mine.finished_at.tzinfo is not None
+    assert mine.role == orm.role
+    assert mine.role.name == orm.role.name
+    assert not mine._state.adding
+    with pytest.raises(Http404):
+        get_assessment_for_user(request, AssessmentFactory(finished=True).pk)  # someone else's
+    no_role = AssessmentFactory(owner=engineer, role=None)
+    assert get_assessment_for_user(request, no_role.pk).role is None
 
 
 def test_an_unfinished_assessment_leads_to_the_review(engineer_client, engineer):
