@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -423,10 +423,13 @@ def _in_hundredths(
                 priority=_half_up(weight * gap, 100) / 100,
             )
         )
-    # 100 * (1 - missing / needed), in tenths, half up, within 0..100.
-    tenths = 1000 if needed == 0 else min(1000, max(0, _half_up(1000 * (needed - missing), needed)))
     gaps.sort(key=lambda g: (-g.priority, g.competency))
-    return tenths / 10, tuple(gaps)
+    return _readiness_in_tenths(needed, missing) / 10, tuple(gaps)
+
+
+def _readiness_in_tenths(needed: int, missing: int) -> int:
+    """100 * (1 - missing / needed), in tenths, half up, within 0..100."""
+    return 1000 if needed == 0 else min(1000, max(0, _half_up(1000 * (needed - missing), needed)))
 
 
 def _in_fractions(table: _Requirements, levels: dict[str, Fraction]) -> tuple[float, tuple[Gap, ...]]:
@@ -462,6 +465,37 @@ def role_readiness(framework: Framework, role: str, levels: Mapping[str, float])
     ``levels`` it gives back that result's readiness and gaps exactly.
     """
     return _readiness_and_gaps(_role(framework, role), _checked_levels(framework, levels))
+
+
+def readiness_raised(
+    framework: Framework, role: str, levels: Mapping[str, float]
+) -> Callable[[Mapping[str, int]], float]:
+    """Readiness for ``role`` at ``levels`` with some competencies set to whole levels instead.
+
+    ``readiness_raised(framework, role, levels)(raised)`` is ``role_readiness(framework, role,
+    levels | raised)[0]``, for the planner, which asks it of one profile many times: the levels are
+    checked once, and in hundredths each answer only adds up the change in the weighted gap over the
+    competencies raised. Raises ScoringError as role_readiness does.
+    """
+    table = _requirements(_role(framework, role))
+    checked = _checked_levels(framework, levels)
+    base = checked.hundredths
+    if table.hundredths is None or base is None:
+        return lambda raised: role_readiness(framework, role, {**levels, **raised})[0]
+    required = {slug: (level, weight) for slug, _, level, weight in table.hundredths}
+    needed = table.needed_hundredths
+    missing = sum(weight * max(0, level - base[slug]) for slug, (level, weight) in required.items())
+
+    def readiness(raised: Mapping[str, int]) -> float:
+        now = missing
+        for slug, shown in raised.items():
+            row = required.get(slug)
+            if row is not None:
+                level, weight = row
+                now += weight * (max(0, level - 100 * shown) - max(0, level - base[slug]))
+        return _readiness_in_tenths(needed, now) / 10
+
+    return readiness
 
 
 def by_weight(role: Role, slugs: list[str]) -> list[str]:

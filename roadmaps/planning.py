@@ -31,7 +31,7 @@ How a plan is made:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assessments import scoring
@@ -490,7 +490,7 @@ class _Call:
     choice: _Choice
     titles: Mapping[str, str]
     gap_level: dict[str, float]  # the gap competencies' current levels
-    memo: dict[tuple[tuple[str, int], ...], float]  # readiness by the levels the plan raises
+    readiness_raised: Callable[[Mapping[str, int]], float]  # readiness with the levels the plan raises
 
 
 def _pack(call: _Call, hours_per_week: int, months: int, moves_from: int | None = None) -> _Packing:
@@ -566,11 +566,7 @@ def _projection(call: _Call, p: _Packing) -> list[float]:
                     levels[c] = raised[c] = shown
                     changed = True
         if changed:
-            key = tuple(sorted(raised.items()))
-            found = call.memo.get(key)
-            if found is None:
-                found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels)[0]
-            readiness = found
+            readiness = call.readiness_raised(raised)
         out.append(readiness)
     return out
 
@@ -664,11 +660,7 @@ def _readiness_at(call: _Call, p: _Packing, month: int) -> float:
             for c, shown in call.index.builds[slug]:
                 if shown > levels.get(c, 0) and shown > raised.get(c, 0):
                     raised[c] = shown
-    key = tuple(sorted(raised.items()))
-    found = call.memo.get(key)
-    if found is None:
-        found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels | raised)[0]
-    return found
+    return call.readiness_raised(raised)
 
 
 def _first_ready(call: _Call, p: _Packing) -> int | None:
@@ -794,11 +786,7 @@ def _work_to_bar(call: _Call) -> int | None:
             for c, shown in call.index.builds[slug]:
                 if shown > call.levels.get(c, 0) and shown > raised.get(c, 0):
                     raised[c] = shown
-        key = tuple(sorted(raised.items()))
-        found = call.memo.get(key)
-        if found is None:
-            found = call.memo[key] = scoring.role_readiness(call.framework, call.role, call.levels | raised)[0]
-        return found
+        return call.readiness_raised(raised)
 
     if readiness(len(wanted)) < READY_AT:
         return None
@@ -977,12 +965,13 @@ def plan(
     level_now = dict(level)
     order = sorted(pins, key=lambda s: (pins[s], s))
     choice = _choose(index, r, level, done, order)
+    all_levels = {c.slug: float(levels.get(c.slug, 0)) for c in framework.competencies}
     call = _Call(
         framework=framework,
         index=index,
         role=role,
         r=r,
-        levels={c.slug: float(levels.get(c.slug, 0)) for c in framework.competencies},
+        levels=all_levels,
         readiness=readiness,
         gaps=tuple(g for g in gaps if g.gap > _EPSILON),
         done=done,
@@ -990,7 +979,7 @@ def plan(
         choice=choice,
         titles={a.slug: a.title for a in framework.actions},
         gap_level=dict(level_now),
-        memo={},
+        readiness_raised=scoring.readiness_raised(framework, role, all_levels),
     )
     p = _best(call, hours_per_week, months)
     return _render(call, p, _projection(call, p))
