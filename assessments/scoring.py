@@ -233,7 +233,7 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
         scenarios = [score for item, score in answered if item.kind == "scenario"]
         numerator, denominator = _level_fraction(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
         kind = _blind_spot_kind(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
-        return CompetencyScore.model_construct(
+        return CompetencyScore(
             competency=competency.slug,
             level=_half_up(100 * numerator, denominator) / 100,
             confidence=confidence,
@@ -415,7 +415,7 @@ def _in_hundredths(
         gap = level - current
         missing += weight * gap
         gaps.append(
-            Gap.model_construct(
+            Gap(
                 competency=slug,
                 required=required,
                 current=current / 100,
