@@ -344,26 +344,41 @@ class _Levels:
     hundredths: dict[str, int] | None
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _level(value: float) -> tuple[Fraction, int | None] | None:
+    """A level exactly and in hundredths (None unless whole), or None when outside 0..MAX_LEVEL.
+
+    Kept per value: a profile's levels come from a few hundred numbers, and comparing fractions is slow.
+    """
+    exact = _exact(value)
+    if not 0 <= exact <= MAX_LEVEL:
+        return None
+    return exact, _hundredths(value)
+
+
 def _checked_levels(framework: Framework, levels: Mapping[str, float]) -> _Levels:
     exact: dict[str, Fraction] = {}
-    hundredths: dict[str, int] | None = {}
+    hundredths: dict[str, int] = {}
+    whole = True
     for slug in sorted(levels):
         if slug not in framework.competency_by_slug:
             raise ScoringError(f"unknown competency {slug!r}")
         try:
-            value = _exact(levels[slug])
+            checked = _level(levels[slug])
         except (ValueError, ZeroDivisionError, TypeError):
             raise ScoringError(f"the level for {slug!r} must be a number from 0 to {MAX_LEVEL}") from None
-        if not 0 <= value <= MAX_LEVEL:
+        if checked is None:
             raise ScoringError(f"the level for {slug!r} must be 0 to {MAX_LEVEL}, got {levels[slug]}")
-        exact[slug] = value
-        if hundredths is not None:
-            scaled = _hundredths(levels[slug])
-            hundredths = None if scaled is None else hundredths | {slug: scaled}
+        exact[slug], scaled = checked
+        if scaled is None:
+            whole = False
+        else:
+            hundredths[slug] = scaled
     # A competency left out has not been shown, so it counts as level 0.
+    zero = Fraction(0)
     return _Levels(
-        exact={c.slug: exact.get(c.slug, Fraction(0)) for c in framework.competencies},
-        hundredths=None if hundredths is None else {c.slug: hundredths.get(c.slug, 0) for c in framework.competencies},
+        exact={c.slug: exact.get(c.slug, zero) for c in framework.competencies},
+        hundredths={c.slug: hundredths.get(c.slug, 0) for c in framework.competencies} if whole else None,
     )
 
 
