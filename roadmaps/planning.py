@@ -152,6 +152,7 @@ class _Index:
     requires: Mapping[str, tuple[str, ...]]
     ancestors: Mapping[str, tuple[str, ...]]  # all prerequisites, recursively, each after its own
     builds: Mapping[str, tuple[tuple[str, int], ...]]
+    touches: Mapping[str, frozenset[str]]  # the competencies the action or any of its prerequisites builds
     first: Mapping[str, int]  # the first month of the action's phase
     moves: tuple[str, ...]  # steps planned only once ready
     names: Mapping[str, str]
@@ -164,6 +165,9 @@ class _RoleIndex:
     weight: Mapping[str, float]
     allowed: frozenset[str]  # actions this role may plan (hands-on work only when it asks for it)
     anchors: tuple[str, ...]
+    # Per action, what it lifts towards the role: (competency, the level shown up to the one asked for,
+    # weight), for the competencies the role asks for, in the order of the action's builds.
+    lifts: Mapping[str, tuple[tuple[str, int, float], ...]]
 
 
 def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
@@ -178,6 +182,7 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
         requires={a.slug: a.requires for a in actions},
         ancestors={a.slug: _topological(framework, a.slug) for a in actions},
         builds={a.slug: tuple(a.builds.items()) for a in actions},
+        touches={a.slug: _touches(framework, a.slug) for a in actions},
         first={a.slug: PHASES[a.phase][1] for a in actions},
         moves=tuple(a.slug for a in actions if a.once_ready),
         names={c.slug: c.name for c in framework.competencies},
@@ -204,6 +209,10 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
             weight={c: r.weight for c, r in req.items()},
             allowed=frozenset(allowed),
             anchors=tuple(a.slug for a in actions if role.slug in a.anchor_for and a.slug in allowed),
+            lifts={
+                a.slug: tuple((c, min(shown, req[c].level), req[c].weight) for c, shown in a.builds.items() if c in req)
+                for a in actions
+            },
         )
     framework.derived["planning.index"] = (index, roles)
     return index, roles
@@ -221,16 +230,13 @@ class _Choice:
     anchored: int  # how many of the first wanted actions are anchors or pins, with their prerequisites
 
 
-def _gain(builds: tuple[tuple[str, int], ...], level: Mapping[str, float], r: _RoleIndex) -> float:
-    """The weighted gap an action closes from these levels."""
+def _gain(lifts: tuple[tuple[str, int, float], ...], level: Mapping[str, float]) -> float:
+    """The weighted gap an action closes from these levels (``_RoleIndex.lifts``)."""
     gain = 0.0
-    for c, shown in builds:
+    for c, top, weight in lifts:
         now = level.get(c)
-        if now is None:
-            continue
-        top = min(shown, r.required[c])
-        if top > now:
-            gain += r.weight[c] * (top - now)
+        if now is not None and top > now:
+            gain += weight * (top - now)
     return gain
 
 
@@ -313,23 +319,35 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
         for s in sorted(r.allowed)
         if s not in taken and s not in index.moves and any(c in level for c, _ in index.builds[s])
     ]
+
+    def worth(slug: str) -> tuple[float, float]:
+        """The gain and the cost, in hours, of taking the action now."""
+        bundle = open_prerequisites(slug)
+        if not bundle:
+            return _gain(r.lifts[slug], level), index.hours[slug]
+        # The prerequisites' own gains count too: they are done on the way.
+        trial = dict(level)
+        gain = cost = 0.0
+        for q in (*bundle, slug):
+            gain += _gain(r.lifts[q], trial)
+            _raise(index, trial, q)
+            cost += index.hours[q]
+        return gain, cost
+
+    # A candidate's worth rests only on the levels of what it and its prerequisites build, and on
+    # which of those prerequisites are taken (each builds something too): kept until work taken
+    # builds one of those competencies.
+    known: dict[str, tuple[float, float]] = {}
     while candidates:
         best: tuple[float, float, str] | None = None
         alive: list[str] = []
         for slug in candidates:
             if slug in taken:
                 continue
-            bundle = open_prerequisites(slug)
-            if bundle:
-                # The prerequisites' own gains count too: they are done on the way.
-                trial = dict(level)
-                gain = cost = 0.0
-                for q in (*bundle, slug):
-                    gain += _gain(index.builds[q], trial, r)
-                    _raise(index, trial, q)
-                    cost += index.hours[q]
-            else:
-                gain, cost = _gain(index.builds[slug], level, r), index.hours[slug]
+            found = known.get(slug)
+            if found is None:
+                found = known[slug] = worth(slug)
+            gain, cost = found
             if gain <= _EPSILON:
                 continue
             alive.append(slug)
@@ -338,7 +356,10 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
                 best = key
         if best is None:
             break
+        before = len(wanted)
         take(best[2], ("gap", main_gap(best[2])))
+        raised = {c for q in wanted[before:] for c, _ in index.builds[q]}
+        known = {s: found for s, found in known.items() if raised.isdisjoint(index.touches[s])}
         candidates = alive
     # Cheap work chosen early can be outdone by deeper work chosen later; what then shows
     # nothing the rest does not (and nothing needs) is left out rather than planned for nothing.
@@ -735,6 +756,11 @@ def _topological(framework: Framework, slug: str) -> tuple[str, ...]:
 
     visit(slug)
     return tuple(out)
+
+
+def _touches(framework: Framework, slug: str) -> frozenset[str]:
+    actions = framework.action_by_slug
+    return frozenset(c for q in (*_topological(framework, slug), slug) for c in actions[q].builds)
 
 
 def _reach(call: _Call, p: _Packing, projection: list[float]) -> Reach:
