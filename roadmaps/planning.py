@@ -152,6 +152,7 @@ class _Index:
     requires: Mapping[str, tuple[str, ...]]
     ancestors: Mapping[str, tuple[str, ...]]  # all prerequisites, recursively, each after its own
     builds: Mapping[str, tuple[tuple[str, int], ...]]
+    shows: Mapping[str, Mapping[str, int]]  # builds, looked up by competency
     touches: Mapping[str, frozenset[str]]  # the competencies the action or any of its prerequisites builds
     first: Mapping[str, int]  # the first month of the action's phase
     moves: tuple[str, ...]  # steps planned only once ready
@@ -182,6 +183,7 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
         requires={a.slug: a.requires for a in actions},
         ancestors={a.slug: _topological(framework, a.slug) for a in actions},
         builds={a.slug: tuple(a.builds.items()) for a in actions},
+        shows={a.slug: dict(a.builds) for a in actions},
         touches={a.slug: _touches(framework, a.slug) for a in actions},
         first={a.slug: PHASES[a.phase][1] for a in actions},
         moves=tuple(a.slug for a in actions if a.once_ready),
@@ -369,7 +371,7 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
         if n < anchored or slug in needed:
             continue
         others = [s for s in wanted if s != slug and s not in left_out]
-        top = {c: max((dict(index.builds[s]).get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
+        top = {c: max((index.shows[s].get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
         if not any(c in start and shown > top[c] and top[c] < r.required[c] for c, shown in index.builds[slug]):
             left_out.add(slug)
             origin.pop(slug, None)
@@ -845,7 +847,7 @@ def _reason(call: _Call, p: _Packing, slug: str, first_ready: int | None) -> str
         return (
             f"A step towards making the move: your projected readiness reaches {READY_AT:g} % by month {first_ready}."
         )
-    shown = dict(index.builds[slug])[detail]
+    shown = index.shows[slug][detail]
     name = _mid_sentence(call.index.names.get(detail, detail))
     level = f"{LEVEL_NAMES[shown].lower()} ({shown})"
     if shown >= r.required[detail]:
@@ -910,7 +912,7 @@ def _render(call: _Call, p: _Packing, projection: list[float]) -> Plan:
         if c in reported:
             continue
         required = call.r.required[c]
-        builders = [s for s, b in index.builds.items() if dict(b).get(c, 0) >= required]
+        builders = [s for s, shows in index.shows.items() if shows.get(c, 0) >= required]
         if not builders:
             why = f"No action in the library shows level {required} yet."
         elif all(s in call.done for s in builders):
