@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from assessments.content import MAX_LEVEL, Competency, Framework, Frozen, Item, Role
+from assessments.content import MAX_LEVEL, Competency, Framework, Frozen, Role
 
 # How far a self-report may run ahead of the scenario judgement before the level is capped.
 JUDGEMENT_CAP_SLACK = 1
@@ -216,23 +216,48 @@ def _check_answers(framework: Framework, answers: Answers) -> None:
             raise ScoringError(f"the quick rating for {slug!r} must be 0 to {MAX_LEVEL}, got {rating}")
 
 
-def _score_competency(competency: Competency, answers: Answers) -> CompetencyScore:
-    total = len(competency.items)
-    answered: list[tuple[Item, int]] = [
-        (item, item.score_of(answers.items[item.slug])) for item in competency.items if item.slug in answers.items
-    ]
-    if answered:
+# Per item: its slug, the score of each option, and whether it is a behaviour item (else a scenario).
+_ItemScores = tuple[tuple[str, tuple[int, ...], bool], ...]
+
+
+def _item_scores(framework: Framework) -> tuple[_ItemScores, ...]:
+    """Each competency's items as plain numbers, in framework order: scoring reads them for every answer."""
+    # Built once per framework load, kept on the framework itself.
+    cached = framework.derived.get("scoring.items")
+    if cached is None:
+        cached = tuple(
+            tuple((i.slug, tuple(o.score for o in i.options), i.kind == "behaviour") for i in c.items)
+            for c in framework.competencies
+        )
+        framework.derived["scoring.items"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _score_competency(competency: Competency, items: _ItemScores, answers: Answers) -> CompetencyScore:
+    total = len(items)
+    chosen = answers.items
+    practice = behaviours = judgement = scenarios = 0
+    low, high = MAX_LEVEL, 0
+    for slug, scores, behaviour in items:
+        if slug not in chosen:
+            continue
+        score = scores[chosen[slug]]
+        if behaviour:
+            practice += score
+            behaviours += 1
+        else:
+            judgement += score
+            scenarios += 1
+        low, high = min(low, score), max(high, score)
+    count = behaviours + scenarios
+    if count:
         # Whole numbers throughout: the level, the confidence and the two means are each one fraction
         # of integers, rounded half up to hundredths (see _round for the rule).
-        scores = [score for _, score in answered]
-        count = len(answered)
         # coverage * agreement = (count / total) * (MAX_LEVEL - spread) / MAX_LEVEL
-        agreeing = count * (MAX_LEVEL - (max(scores) - min(scores)))
+        agreeing = count * (MAX_LEVEL - (high - low))
         confidence = _half_up(100 * agreeing, MAX_LEVEL * total) / 100
-        behaviour = [score for item, score in answered if item.kind == "behaviour"]
-        scenarios = [score for item, score in answered if item.kind == "scenario"]
-        numerator, denominator = _level_fraction(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
-        kind = _blind_spot_kind(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
+        numerator, denominator = _level_fraction(practice, behaviours, judgement, scenarios)
+        kind = _blind_spot_kind(practice, behaviours, judgement, scenarios)
         return CompetencyScore(
             competency=competency.slug,
             level=_half_up(100 * numerator, denominator) / 100,
@@ -241,8 +266,8 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
             answered=count,
             total=total,
             source="items",
-            self_rating=_half_up(100 * sum(behaviour), len(behaviour)) / 100 if behaviour else None,
-            scenario=_half_up(100 * sum(scenarios), len(scenarios)) / 100 if scenarios else None,
+            self_rating=_half_up(100 * practice, behaviours) / 100 if behaviours else None,
+            scenario=_half_up(100 * judgement, scenarios) / 100 if scenarios else None,
             blind_spot=kind is not None,
             blind_spot_kind=kind,
         )
@@ -326,7 +351,10 @@ def blind_spot_explanation(competency: CompetencyScore) -> str | None:
 def score_competencies(framework: Framework, answers: Answers) -> tuple[CompetencyScore, ...]:
     """One score per competency, in framework order. Items, when any are answered, outrank a quick rating."""
     _check_answers(framework, answers)
-    return tuple(_score_competency(competency, answers) for competency in framework.competencies)
+    return tuple(
+        _score_competency(competency, items, answers)
+        for competency, items in zip(framework.competencies, _item_scores(framework), strict=True)
+    )
 
 
 def _role(framework: Framework, role: str) -> Role:
