@@ -51,12 +51,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from assessments.content import MAX_LEVEL, Competency, Framework, Frozen, Item, Role
+from assessments.content import MAX_LEVEL, Competency, Framework, Frozen, Role
 
 # How far a self-report may run ahead of the scenario judgement before the level is capped.
 JUDGEMENT_CAP_SLACK = 1
@@ -216,24 +216,49 @@ def _check_answers(framework: Framework, answers: Answers) -> None:
             raise ScoringError(f"the quick rating for {slug!r} must be 0 to {MAX_LEVEL}, got {rating}")
 
 
-def _score_competency(competency: Competency, answers: Answers) -> CompetencyScore:
-    total = len(competency.items)
-    answered: list[tuple[Item, int]] = [
-        (item, item.score_of(answers.items[item.slug])) for item in competency.items if item.slug in answers.items
-    ]
-    if answered:
+# Per item: its slug, the score of each option, and whether it is a behaviour item (else a scenario).
+_ItemScores = tuple[tuple[str, tuple[int, ...], bool], ...]
+
+
+def _item_scores(framework: Framework) -> tuple[_ItemScores, ...]:
+    """Each competency's items as plain numbers, in framework order: scoring reads them for every answer."""
+    # Built once per framework load, kept on the framework itself.
+    cached = framework.derived.get("scoring.items")
+    if cached is None:
+        cached = tuple(
+            tuple((i.slug, tuple(o.score for o in i.options), i.kind == "behaviour") for i in c.items)
+            for c in framework.competencies
+        )
+        framework.derived["scoring.items"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _score_competency(competency: Competency, items: _ItemScores, answers: Answers) -> CompetencyScore:
+    total = len(items)
+    chosen = answers.items
+    practice = behaviours = judgement = scenarios = 0
+    low, high = MAX_LEVEL, 0
+    for slug, scores, behaviour in items:
+        if slug not in chosen:
+            continue
+        score = scores[chosen[slug]]
+        if behaviour:
+            practice += score
+            behaviours += 1
+        else:
+            judgement += score
+            scenarios += 1
+        low, high = min(low, score), max(high, score)
+    count = behaviours + scenarios
+    if count:
         # Whole numbers throughout: the level, the confidence and the two means are each one fraction
         # of integers, rounded half up to hundredths (see _round for the rule).
-        scores = [score for _, score in answered]
-        count = len(answered)
         # coverage * agreement = (count / total) * (MAX_LEVEL - spread) / MAX_LEVEL
-        agreeing = count * (MAX_LEVEL - (max(scores) - min(scores)))
+        agreeing = count * (MAX_LEVEL - (high - low))
         confidence = _half_up(100 * agreeing, MAX_LEVEL * total) / 100
-        behaviour = [score for item, score in answered if item.kind == "behaviour"]
-        scenarios = [score for item, score in answered if item.kind == "scenario"]
-        numerator, denominator = _level_fraction(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
-        kind = _blind_spot_kind(sum(behaviour), len(behaviour), sum(scenarios), len(scenarios))
-        return CompetencyScore.model_construct(
+        numerator, denominator = _level_fraction(practice, behaviours, judgement, scenarios)
+        kind = _blind_spot_kind(practice, behaviours, judgement, scenarios)
+        return CompetencyScore(
             competency=competency.slug,
             level=_half_up(100 * numerator, denominator) / 100,
             confidence=confidence,
@@ -241,8 +266,8 @@ def _score_competency(competency: Competency, answers: Answers) -> CompetencySco
             answered=count,
             total=total,
             source="items",
-            self_rating=_half_up(100 * sum(behaviour), len(behaviour)) / 100 if behaviour else None,
-            scenario=_half_up(100 * sum(scenarios), len(scenarios)) / 100 if scenarios else None,
+            self_rating=_half_up(100 * practice, behaviours) / 100 if behaviours else None,
+            scenario=_half_up(100 * judgement, scenarios) / 100 if scenarios else None,
             blind_spot=kind is not None,
             blind_spot_kind=kind,
         )
@@ -326,7 +351,10 @@ def blind_spot_explanation(competency: CompetencyScore) -> str | None:
 def score_competencies(framework: Framework, answers: Answers) -> tuple[CompetencyScore, ...]:
     """One score per competency, in framework order. Items, when any are answered, outrank a quick rating."""
     _check_answers(framework, answers)
-    return tuple(_score_competency(competency, answers) for competency in framework.competencies)
+    return tuple(
+        _score_competency(competency, items, answers)
+        for competency, items in zip(framework.competencies, _item_scores(framework), strict=True)
+    )
 
 
 def _role(framework: Framework, role: str) -> Role:
@@ -344,26 +372,41 @@ class _Levels:
     hundredths: dict[str, int] | None
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _level(value: float) -> tuple[Fraction, int | None] | None:
+    """A level exactly and in hundredths (None unless whole), or None when outside 0..MAX_LEVEL.
+
+    Kept per value: a profile's levels come from a few hundred numbers, and comparing fractions is slow.
+    """
+    exact = _exact(value)
+    if not 0 <= exact <= MAX_LEVEL:
+        return None
+    return exact, _hundredths(value)
+
+
 def _checked_levels(framework: Framework, levels: Mapping[str, float]) -> _Levels:
     exact: dict[str, Fraction] = {}
-    hundredths: dict[str, int] | None = {}
+    hundredths: dict[str, int] = {}
+    whole = True
     for slug in sorted(levels):
         if slug not in framework.competency_by_slug:
             raise ScoringError(f"unknown competency {slug!r}")
         try:
-            value = _exact(levels[slug])
+            checked = _level(levels[slug])
         except (ValueError, ZeroDivisionError, TypeError):
             raise ScoringError(f"the level for {slug!r} must be a number from 0 to {MAX_LEVEL}") from None
-        if not 0 <= value <= MAX_LEVEL:
+        if checked is None:
             raise ScoringError(f"the level for {slug!r} must be 0 to {MAX_LEVEL}, got {levels[slug]}")
-        exact[slug] = value
-        if hundredths is not None:
-            scaled = _hundredths(levels[slug])
-            hundredths = None if scaled is None else hundredths | {slug: scaled}
+        exact[slug], scaled = checked
+        if scaled is None:
+            whole = False
+        else:
+            hundredths[slug] = scaled
     # A competency left out has not been shown, so it counts as level 0.
+    zero = Fraction(0)
     return _Levels(
-        exact={c.slug: exact.get(c.slug, Fraction(0)) for c in framework.competencies},
-        hundredths=None if hundredths is None else {c.slug: hundredths.get(c.slug, 0) for c in framework.competencies},
+        exact={c.slug: exact.get(c.slug, zero) for c in framework.competencies},
+        hundredths={c.slug: hundredths.get(c.slug, 0) for c in framework.competencies} if whole else None,
     )
 
 
@@ -415,7 +458,7 @@ def _in_hundredths(
         gap = level - current
         missing += weight * gap
         gaps.append(
-            Gap.model_construct(
+            Gap(
                 competency=slug,
                 required=required,
                 current=current / 100,
@@ -423,10 +466,13 @@ def _in_hundredths(
                 priority=_half_up(weight * gap, 100) / 100,
             )
         )
-    # 100 * (1 - missing / needed), in tenths, half up, within 0..100.
-    tenths = 1000 if needed == 0 else min(1000, max(0, _half_up(1000 * (needed - missing), needed)))
     gaps.sort(key=lambda g: (-g.priority, g.competency))
-    return tenths / 10, tuple(gaps)
+    return _readiness_in_tenths(needed, missing) / 10, tuple(gaps)
+
+
+def _readiness_in_tenths(needed: int, missing: int) -> int:
+    """100 * (1 - missing / needed), in tenths, half up, within 0..100."""
+    return 1000 if needed == 0 else min(1000, max(0, _half_up(1000 * (needed - missing), needed)))
 
 
 def _in_fractions(table: _Requirements, levels: dict[str, Fraction]) -> tuple[float, tuple[Gap, ...]]:
@@ -462,6 +508,37 @@ def role_readiness(framework: Framework, role: str, levels: Mapping[str, float])
     ``levels`` it gives back that result's readiness and gaps exactly.
     """
     return _readiness_and_gaps(_role(framework, role), _checked_levels(framework, levels))
+
+
+def readiness_raised(
+    framework: Framework, role: str, levels: Mapping[str, float]
+) -> Callable[[Mapping[str, int]], float]:
+    """Readiness for ``role`` at ``levels`` with some competencies set to whole levels instead.
+
+    ``readiness_raised(framework, role, levels)(raised)`` is ``role_readiness(framework, role,
+    levels | raised)[0]``, for the planner, which asks it of one profile many times: the levels are
+    checked once, and in hundredths each answer only adds up the change in the weighted gap over the
+    competencies raised. Raises ScoringError as role_readiness does.
+    """
+    table = _requirements(_role(framework, role))
+    checked = _checked_levels(framework, levels)
+    base = checked.hundredths
+    if table.hundredths is None or base is None:
+        return lambda raised: role_readiness(framework, role, {**levels, **raised})[0]
+    required = {slug: (level, weight) for slug, _, level, weight in table.hundredths}
+    needed = table.needed_hundredths
+    missing = sum(weight * max(0, level - base[slug]) for slug, (level, weight) in required.items())
+
+    def readiness(raised: Mapping[str, int]) -> float:
+        now = missing
+        for slug, shown in raised.items():
+            row = required.get(slug)
+            if row is not None:
+                level, weight = row
+                now += weight * (max(0, level - 100 * shown) - max(0, level - base[slug]))
+        return _readiness_in_tenths(needed, now) / 10
+
+    return readiness
 
 
 def by_weight(role: Role, slugs: list[str]) -> list[str]:

@@ -31,7 +31,7 @@ How a plan is made:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assessments import scoring
@@ -152,6 +152,8 @@ class _Index:
     requires: Mapping[str, tuple[str, ...]]
     ancestors: Mapping[str, tuple[str, ...]]  # all prerequisites, recursively, each after its own
     builds: Mapping[str, tuple[tuple[str, int], ...]]
+    shows: Mapping[str, Mapping[str, int]]  # builds, looked up by competency
+    touches: Mapping[str, frozenset[str]]  # the competencies the action or any of its prerequisites builds
     first: Mapping[str, int]  # the first month of the action's phase
     moves: tuple[str, ...]  # steps planned only once ready
     names: Mapping[str, str]
@@ -164,6 +166,9 @@ class _RoleIndex:
     weight: Mapping[str, float]
     allowed: frozenset[str]  # actions this role may plan (hands-on work only when it asks for it)
     anchors: tuple[str, ...]
+    # Per action, what it lifts towards the role: (competency, the level shown up to the one asked for,
+    # weight), for the competencies the role asks for, in the order of the action's builds.
+    lifts: Mapping[str, tuple[tuple[str, int, float], ...]]
 
 
 def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
@@ -178,6 +183,8 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
         requires={a.slug: a.requires for a in actions},
         ancestors={a.slug: _topological(framework, a.slug) for a in actions},
         builds={a.slug: tuple(a.builds.items()) for a in actions},
+        shows={a.slug: dict(a.builds) for a in actions},
+        touches={a.slug: _touches(framework, a.slug) for a in actions},
         first={a.slug: PHASES[a.phase][1] for a in actions},
         moves=tuple(a.slug for a in actions if a.once_ready),
         names={c.slug: c.name for c in framework.competencies},
@@ -204,6 +211,10 @@ def _index(framework: Framework) -> tuple[_Index, dict[str, _RoleIndex]]:
             weight={c: r.weight for c, r in req.items()},
             allowed=frozenset(allowed),
             anchors=tuple(a.slug for a in actions if role.slug in a.anchor_for and a.slug in allowed),
+            lifts={
+                a.slug: tuple((c, min(shown, req[c].level), req[c].weight) for c, shown in a.builds.items() if c in req)
+                for a in actions
+            },
         )
     framework.derived["planning.index"] = (index, roles)
     return index, roles
@@ -221,16 +232,13 @@ class _Choice:
     anchored: int  # how many of the first wanted actions are anchors or pins, with their prerequisites
 
 
-def _gain(builds: tuple[tuple[str, int], ...], level: Mapping[str, float], r: _RoleIndex) -> float:
-    """The weighted gap an action closes from these levels."""
+def _gain(lifts: tuple[tuple[str, int, float], ...], level: Mapping[str, float]) -> float:
+    """The weighted gap an action closes from these levels (``_RoleIndex.lifts``)."""
     gain = 0.0
-    for c, shown in builds:
+    for c, top, weight in lifts:
         now = level.get(c)
-        if now is None:
-            continue
-        top = min(shown, r.required[c])
-        if top > now:
-            gain += r.weight[c] * (top - now)
+        if now is not None and top > now:
+            gain += weight * (top - now)
     return gain
 
 
@@ -313,23 +321,35 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
         for s in sorted(r.allowed)
         if s not in taken and s not in index.moves and any(c in level for c, _ in index.builds[s])
     ]
+
+    def worth(slug: str) -> tuple[float, float]:
+        """The gain and the cost, in hours, of taking the action now."""
+        bundle = open_prerequisites(slug)
+        if not bundle:
+            return _gain(r.lifts[slug], level), index.hours[slug]
+        # The prerequisites' own gains count too: they are done on the way.
+        trial = dict(level)
+        gain = cost = 0.0
+        for q in (*bundle, slug):
+            gain += _gain(r.lifts[q], trial)
+            _raise(index, trial, q)
+            cost += index.hours[q]
+        return gain, cost
+
+    # A candidate's worth rests only on the levels of what it and its prerequisites build, and on
+    # which of those prerequisites are taken (each builds something too): kept until work taken
+    # builds one of those competencies.
+    known: dict[str, tuple[float, float]] = {}
     while candidates:
         best: tuple[float, float, str] | None = None
         alive: list[str] = []
         for slug in candidates:
             if slug in taken:
                 continue
-            bundle = open_prerequisites(slug)
-            if bundle:
-                # The prerequisites' own gains count too: they are done on the way.
-                trial = dict(level)
-                gain = cost = 0.0
-                for q in (*bundle, slug):
-                    gain += _gain(index.builds[q], trial, r)
-                    _raise(index, trial, q)
-                    cost += index.hours[q]
-            else:
-                gain, cost = _gain(index.builds[slug], level, r), index.hours[slug]
+            found = known.get(slug)
+            if found is None:
+                found = known[slug] = worth(slug)
+            gain, cost = found
             if gain <= _EPSILON:
                 continue
             alive.append(slug)
@@ -338,7 +358,10 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
                 best = key
         if best is None:
             break
+        before = len(wanted)
         take(best[2], ("gap", main_gap(best[2])))
+        raised = {c for q in wanted[before:] for c, _ in index.builds[q]}
+        known = {s: found for s, found in known.items() if raised.isdisjoint(index.touches[s])}
         candidates = alive
     # Cheap work chosen early can be outdone by deeper work chosen later; what then shows
     # nothing the rest does not (and nothing needs) is left out rather than planned for nothing.
@@ -348,7 +371,7 @@ def _choose(index: _Index, r: _RoleIndex, level: dict[str, float], done: frozens
         if n < anchored or slug in needed:
             continue
         others = [s for s in wanted if s != slug and s not in left_out]
-        top = {c: max((dict(index.builds[s]).get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
+        top = {c: max((index.shows[s].get(c, 0) for s in others), default=0) for c, _ in index.builds[slug]}
         if not any(c in start and shown > top[c] and top[c] < r.required[c] for c, shown in index.builds[slug]):
             left_out.add(slug)
             origin.pop(slug, None)
@@ -490,7 +513,7 @@ class _Call:
     choice: _Choice
     titles: Mapping[str, str]
     gap_level: dict[str, float]  # the gap competencies' current levels
-    memo: dict[tuple[tuple[str, int], ...], float]  # readiness by the levels the plan raises
+    readiness_raised: Callable[[Mapping[str, int]], float]  # readiness with the levels the plan raises
 
 
 def _pack(call: _Call, hours_per_week: int, months: int, moves_from: int | None = None) -> _Packing:
@@ -566,11 +589,7 @@ def _projection(call: _Call, p: _Packing) -> list[float]:
                     levels[c] = raised[c] = shown
                     changed = True
         if changed:
-            key = tuple(sorted(raised.items()))
-            found = call.memo.get(key)
-            if found is None:
-                found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels)[0]
-            readiness = found
+            readiness = call.readiness_raised(raised)
         out.append(readiness)
     return out
 
@@ -664,11 +683,7 @@ def _readiness_at(call: _Call, p: _Packing, month: int) -> float:
             for c, shown in call.index.builds[slug]:
                 if shown > levels.get(c, 0) and shown > raised.get(c, 0):
                     raised[c] = shown
-    key = tuple(sorted(raised.items()))
-    found = call.memo.get(key)
-    if found is None:
-        found = call.memo[key] = scoring.role_readiness(call.framework, call.role, levels | raised)[0]
-    return found
+    return call.readiness_raised(raised)
 
 
 def _first_ready(call: _Call, p: _Packing) -> int | None:
@@ -745,6 +760,11 @@ def _topological(framework: Framework, slug: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _touches(framework: Framework, slug: str) -> frozenset[str]:
+    actions = framework.action_by_slug
+    return frozenset(c for q in (*_topological(framework, slug), slug) for c in actions[q].builds)
+
+
 def _reach(call: _Call, p: _Packing, projection: list[float]) -> Reach:
     reached = next((m for m, value in enumerate(projection) if value >= READY_AT), None)
     if reached is not None:
@@ -794,11 +814,7 @@ def _work_to_bar(call: _Call) -> int | None:
             for c, shown in call.index.builds[slug]:
                 if shown > call.levels.get(c, 0) and shown > raised.get(c, 0):
                     raised[c] = shown
-        key = tuple(sorted(raised.items()))
-        found = call.memo.get(key)
-        if found is None:
-            found = call.memo[key] = scoring.role_readiness(call.framework, call.role, call.levels | raised)[0]
-        return found
+        return call.readiness_raised(raised)
 
     if readiness(len(wanted)) < READY_AT:
         return None
@@ -831,7 +847,7 @@ def _reason(call: _Call, p: _Packing, slug: str, first_ready: int | None) -> str
         return (
             f"A step towards making the move: your projected readiness reaches {READY_AT:g} % by month {first_ready}."
         )
-    shown = dict(index.builds[slug])[detail]
+    shown = index.shows[slug][detail]
     name = _mid_sentence(call.index.names.get(detail, detail))
     level = f"{LEVEL_NAMES[shown].lower()} ({shown})"
     if shown >= r.required[detail]:
@@ -896,7 +912,7 @@ def _render(call: _Call, p: _Packing, projection: list[float]) -> Plan:
         if c in reported:
             continue
         required = call.r.required[c]
-        builders = [s for s, b in index.builds.items() if dict(b).get(c, 0) >= required]
+        builders = [s for s, shows in index.shows.items() if shows.get(c, 0) >= required]
         if not builders:
             why = f"No action in the library shows level {required} yet."
         elif all(s in call.done for s in builders):
@@ -977,12 +993,13 @@ def plan(
     level_now = dict(level)
     order = sorted(pins, key=lambda s: (pins[s], s))
     choice = _choose(index, r, level, done, order)
+    all_levels = {c.slug: float(levels.get(c.slug, 0)) for c in framework.competencies}
     call = _Call(
         framework=framework,
         index=index,
         role=role,
         r=r,
-        levels={c.slug: float(levels.get(c.slug, 0)) for c in framework.competencies},
+        levels=all_levels,
         readiness=readiness,
         gaps=tuple(g for g in gaps if g.gap > _EPSILON),
         done=done,
@@ -990,7 +1007,7 @@ def plan(
         choice=choice,
         titles={a.slug: a.title for a in framework.actions},
         gap_level=dict(level_now),
-        memo={},
+        readiness_raised=scoring.readiness_raised(framework, role, all_levels),
     )
     p = _best(call, hours_per_week, months)
     return _render(call, p, _projection(call, p))
