@@ -7,9 +7,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest
 
 from assessments.models import Assessment, Role
-from transition.lib.statements import Columns, quoted
-
-BIGGEST_ID = 2**63 - 1  # a BigAutoField
+from transition.lib.statements import BIGGEST_ID, Columns, quoted
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from assessments.results import role_view
 from roadmaps import planning
 from roadmaps.models import Comment, EvidenceLink, Roadmap, RoadmapItem, add_months, month_start
 from transition.lib.charts import Timeline, months_timeline
+from transition.lib.statements import Columns
 
 
 class _Progress:
@@ -245,9 +246,10 @@ class Link(NamedTuple):
 
 # The roadmap's items in written SQL, not built by the ORM: on the roadmap page, building the items' query
 # with its comment count, and the links' prefetch, took longer than drawing four of its cards (make bench).
-# ``i.*`` keeps every column, so raw() makes whole items as a queryset would; the order is Meta.ordering.
-_ITEMS = "SELECT i.*{count} FROM {item} i WHERE i.roadmap_id = %s ORDER BY i.month, i.position, i.id"
-_COUNT = ", (SELECT COUNT(*) FROM {comment} c WHERE c.item_id = i.id) AS comment_count"
+# Every column is read (transition.lib.statements), so the items are whole, as a queryset makes them; the
+# order is Meta.ordering.
+_ITEMS = "SELECT {columns}{count} FROM {item} i WHERE i.roadmap_id = %s ORDER BY i.month, i.position, i.id"
+_COUNT = ", (SELECT COUNT(*) FROM {comment} c WHERE c.item_id = i.id)"
 _LINKS = (
     "SELECT l.item_id, l.id, l.url FROM {link} l JOIN {item} i ON i.id = l.item_id"
     " WHERE i.roadmap_id = %s ORDER BY l.created_at, l.id"
@@ -255,11 +257,27 @@ _LINKS = (
 _TABLES = {"item": RoadmapItem._meta.db_table, "comment": Comment._meta.db_table, "link": EvidenceLink._meta.db_table}
 
 
+@functools.cache
+def _items_statement(comment_counts: bool) -> tuple[str, Columns]:
+    columns = Columns(RoadmapItem, "i")
+    count = _COUNT.format(**_TABLES) if comment_counts else ""
+    return _ITEMS.format(columns=columns.sql, count=count, **_TABLES), columns
+
+
 def roadmap_items(roadmap: Roadmap, comment_counts: bool = False) -> list[RoadmapItem]:
     """Every item of the roadmap, each with its evidence links (item.link_list), in two queries; with
     ``comment_counts``, each with the number of comments on it (item.comment_count) too."""
-    sql = _ITEMS.format(count=_COUNT.format(**_TABLES) if comment_counts else "", **_TABLES)
-    items = list(RoadmapItem.objects.raw(sql, [roadmap.pk]))
+    sql, columns = _items_statement(comment_counts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [roadmap.pk])
+        rows = cursor.fetchall()
+    n = len(columns)
+    items = []
+    for row in rows:
+        item = columns.instance(row[:n])
+        if comment_counts:
+            item.comment_count = row[n]
+        items.append(item)
     attach_links(items, roadmap_id=roadmap.pk)
     return items
 

@@ -14,6 +14,7 @@ from assessments.models import Action, Assessment, Role
 from roadmaps import planning
 from roadmaps.models import EvidenceLink, Roadmap, RoadmapItem, add_months, month_start, months_between
 from transition.accounts.models import User
+from transition.lib.statements import BIGGEST_ID, Columns, quoted
 from transition.lib.text import NUL_MESSAGE
 
 DEFAULT_HOURS_PER_WEEK = 5
@@ -272,9 +273,29 @@ def roadmap_change_for_owner(*, pk: int, owner_id: int, item_pk: int) -> Roadmap
 
     One statement for what was two (the owner's roadmap read, and its version bumped after the change):
     on a status button, each query built by the ORM cost more than drawing a card."""
+    if not (0 < pk <= BIGGEST_ID and 0 < item_pk <= BIGGEST_ID):  # out of the database's range: no such roadmap
+        return None
     now = Roadmap._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
-    found = list(Roadmap.objects.raw(_change_sql(), [now, pk, owner_id, item_pk, pk]))
-    return found[0] if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(_change_sql(), [now, pk, owner_id, item_pk, pk])
+        row = cursor.fetchone()
+    return _roadmap_columns().instance(row) if row else None
+
+
+@functools.cache
+def _roadmap_columns() -> Columns:
+    return Columns(Roadmap, "r")
+
+
+@functools.cache
+def _status_sql() -> str:
+    """An item's status, the day it was done and the time of the change; nothing else of it is written, so
+    another tab's notes are never overwritten. Written once: built by the ORM, it cost more than the card."""
+    item: Any = RoadmapItem._meta
+    return (
+        f"UPDATE {connection.ops.quote_name(item.db_table)} SET {quoted(item, 'status')} = %s,"  # noqa: S608  # nosec B608
+        f" {quoted(item, 'done_on')} = %s, {quoted(item, 'updated_at')} = %s WHERE {quoted(item, 'id')} = %s"
+    )
 
 
 def item_set_status(*, item: RoadmapItem, status: str, bumped: bool = False) -> RoadmapItem:
@@ -283,8 +304,14 @@ def item_set_status(*, item: RoadmapItem, status: str, bumped: bool = False) -> 
         raise RoadmapError("Choose to do, doing, done or skipped.")
     item.status = status
     item.done_on = timezone.localdate() if status == RoadmapItem.Status.DONE else None
-    # Only the fields this change is about are written, so another tab's notes are never overwritten.
-    item.save(update_fields=["status", "done_on", "updated_at"])
+    item.updated_at = timezone.now()
+    meta: Any = RoadmapItem._meta
+    values = [
+        meta.get_field(name).get_db_prep_save(getattr(item, name), connection)
+        for name in ("status", "done_on", "updated_at")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_status_sql(), [*values, item.pk])
     if not bumped:
         _bump(item.roadmap_id)
     return item

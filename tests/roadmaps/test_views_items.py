@@ -1,7 +1,9 @@
+
 """Changing one roadmap item: status, notes, evidence links, month and pin — through htmx and as plain posts."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -72,7 +74,17 @@ def test_an_htmx_status_change_moves_the_version_on_once_and_a_refused_one_chang
     assert client.post(_update(theirs, _first(theirs).pk), {"status": "done"}, headers=HTMX).status_code == 404
     assert client.post(_update(mine, _first(theirs).pk), {"status": "done"}, headers=HTMX).status_code != 200
     assert client.post(_update(mine, item.pk), {"status": "finished"}, headers=HTMX).status_code != 200
+    # Ids past what the database holds are "no such roadmap" or "no such item", never a database error.
+    huge = reverse("roadmaps:item_update", args=[2**63, item.pk])
+    assert client.post(huge, {"status": "done"}, headers=HTMX).status_code == 404
+    assert client.post(_update(mine, 10**30), {"status": "done"}, headers=HTMX).status_code != 200
     assert _state(mine, theirs) == before
+    # What the status change wrote is what a read gives back: the status, the day and the time.
+    assert client.post(_update(mine, item.pk), {"status": "done"}, headers=HTMX).status_code == 200
+    item.refresh_from_db()
+    assert item.status == "done"
+    assert item.done_on == timezone.localdate()
+    assert item.updated_at > timezone.now() - datetime.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(

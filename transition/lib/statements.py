@@ -16,6 +16,10 @@ from django.db import connection, models
 
 type Converter = Callable[[Any, Any, Any], Any]
 
+# The largest id a BigAutoField holds. An address can carry a larger number; given to the database in a
+# written statement it is an error, where the ORM answers "no such row". Check ids against it first.
+BIGGEST_ID = 2**63 - 1
+
 
 class Columns:
     """Every concrete column of ``model`` under the table alias ``alias``, and how to read them back."""
