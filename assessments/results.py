@@ -9,16 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments import content, scoring
-from assessments.models import Assessment, Evidence, ManagerRating
+from assessments.models import Answer, Assessment, Evidence, Item, ManagerRating
 from assessments.selectors import Finished
 from transition.accounts.models import Share
 from transition.lib import charts
 from transition.lib.formatting import fixed
+from transition.lib.statements import OneWith, quoted
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
 
@@ -181,6 +183,9 @@ def results_context(
     """
     framework = content.get_framework()
     result = scoring.Result.model_validate(assessment.result)
+    if assessment.previous_id and not Assessment.previous.is_cached(assessment):
+        # The page shows the previous assessment's date and version, and the change since its snapshot.
+        assessment.previous = _previous().get([assessment.previous_id, assessment.owner_id])
     role_slug = role_slug if role_slug in framework.role_by_slug else result.role
     role = framework.role_by_slug[role_slug]
     computed = functools.cache(functools.partial(_from_result, assessment, framework, result, role))
@@ -214,6 +219,12 @@ def results_context(
             Evidence.objects.filter(assessment=assessment).select_related("competency").order_by("competency__position")
         )
     return context
+
+
+@functools.cache
+def _previous() -> OneWith:
+    # Written once, as the assessment itself is read (assessments.permissions); the same owner's only.
+    return OneWith(Assessment, related=[], where=["id", "owner"])
 
 
 def _pick(computed: Callable[[], dict[str, Any]], name: str) -> Any:
@@ -666,9 +677,24 @@ def _manager_ratings(assessment: Assessment, framework: content.Framework, resul
     return views
 
 
+@functools.cache
+def _scenario_answers_sql() -> str:
+    # Written once: the results page asks only for a count, and the ORM's join cost more than the query.
+    answer: Any = Answer._meta
+    item: Any = Item._meta
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT i.{quoted(item, 'slug')}, a.{quoted(answer, 'choice')} FROM {quote(answer.db_table)} a"  # noqa: S608  # nosec B608
+        f" JOIN {quote(item.db_table)} i ON i.{quoted(item, 'id')} = a.{quoted(answer, 'item')}"
+        f" WHERE a.{quoted(answer, 'assessment')} = %s AND i.{quoted(item, 'kind')} = %s"
+    )
+
+
 def _scenario_count(assessment: Assessment, framework: content.Framework) -> int:
     """How many scenarios `scenario_review` lists: the same answers, counted without drawing them."""
-    answers = assessment.answers.filter(item__kind="scenario").values_list("item__slug", "choice")
+    with connection.cursor() as cursor:
+        cursor.execute(_scenario_answers_sql(), [assessment.pk, Item.Kind.SCENARIO])
+        answers = cursor.fetchall()
     return sum(
         1 for slug, choice in answers if (found := framework.item_by_slug.get(slug)) and choice < len(found[1].options)
     )

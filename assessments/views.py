@@ -22,9 +22,10 @@ from assessments.selectors import (
     prefill_source,
     questionnaire,
 )
+from roadmaps.models import Roadmap
 from transition.accounts.http import AuthenticatedHttpRequest
-from transition.accounts.models import User
 from transition.lib.http import INVALID, is_partial
+from transition.lib.statements import exists
 from transition.lib.text import lead_and_rest
 
 # The answer to an htmx save: the field's status and, out of band, the progress bar.
@@ -354,7 +355,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     else:
         # The roadmap link sits outside the role view, so the role switch does not need it. It goes to the
         # roadmap app's "new" page, which opens the re-plan when there is a roadmap; only its label asks.
-        context["has_roadmap"] = User.objects.filter(pk=request.user.pk, roadmap__isnull=False).exists()
+        context["has_roadmap"] = exists(Roadmap, "owner", request.user.pk)
     return render(request, template, context)
 
 
