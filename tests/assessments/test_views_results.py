@@ -251,6 +251,18 @@ def test_a_reassessment_shows_the_change_per_competency(engineer_client, enginee
     assert '<span class="change up">+2.0</span>' in mentoring
     assert '<span class="change down">-1.0</span>' in saying_no
     assert "points since last time" in page
+    first.refresh_from_db()
+    assert f"compared with your assessment of {first.finished_at:%-d %B %Y}" in page
+
+
+def test_the_roadmap_button_says_create_until_there_is_a_roadmap(engineer_client, engineer, finished):
+    from tests.roadmaps.factories import roadmap_for
+
+    assert "Create my roadmap" in engineer_client.get(results_url(finished)).content.decode()
+    roadmap_for(engineer)
+    page = engineer_client.get(results_url(finished)).content.decode()
+    assert "Update my roadmap" in page
+    assert "Create my roadmap" not in page
 
 
 def test_a_first_assessment_has_no_change_column(engineer_client, finished):
