@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.permissions import Access, access_to, is_mentor_of
 from transition.lib.http import INVALID, is_partial, sent_id
+from transition.lib.statements import BIGGEST_ID, OneWith
 
 THREADS = "roadmaps/includes/comments.html#threads"
 POSTED = "roadmaps/includes/comments.html#posted"
@@ -120,6 +123,18 @@ def item_comments(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
     return render(request, "roadmaps/item.html", context)
 
 
+@functools.cache
+def _item_with_roadmap(mentors_sql: str) -> OneWith:
+    # The item, its roadmap and owner, and whether the viewer mentors the owner: one statement written once
+    # (the text of is_mentor_of is the same for every viewer; its values are parameters).
+    return OneWith(
+        RoadmapItem,
+        related=["roadmap", "roadmap__owner"],
+        where=["id", "roadmap"],
+        extra={"viewer_mentors": mentors_sql},
+    )
+
+
 @require_POST
 def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     posted_item = request.POST.get("item")
@@ -127,11 +142,12 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # A comment on an item: the item, its roadmap and owner, and whether the viewer mentors the owner
         # (Access.can_comment's rule) in one query. Not found, the roadmap is read alone, so a roadmap the
         # viewer may not comment on answers as it always did.
+        mentors = is_mentor_of(request.user, Roadmap, pk)
+        item_pk = sent_id(posted_item)
         item: RoadmapItem | None = (
-            RoadmapItem.objects.select_related("roadmap__owner")
-            .annotate(viewer_mentors=is_mentor_of(request.user, Roadmap, pk))
-            .filter(pk=sent_id(posted_item), roadmap_id=pk)
-            .first()
+            _item_with_roadmap(mentors.sql).get([item_pk, pk], mentors.params)
+            if 0 < item_pk <= BIGGEST_ID and pk <= BIGGEST_ID
+            else None
         )
         if item is None:
             _get_roadmap_for_commenter(request, pk)

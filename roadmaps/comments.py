@@ -18,6 +18,7 @@ from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.models import Notification, User
 from transition.accounts.services import notify
 from transition.lib.formatting import stamp
+from transition.lib.statements import insert
 from transition.lib.text import NUL_MESSAGE
 
 BODY_MAX = 4000
@@ -65,7 +66,7 @@ def comment_create(
         # Replies stay one level deep: a reply to a reply joins the same thread.
         parent = parent.parent or parent
         item = parent.item
-    comment = Comment.objects.create(roadmap=roadmap, item=item, author=author, parent=parent, body=body)
+    comment = insert(Comment(roadmap=roadmap, item=item, author=author, parent=parent, body=body))
     where = f"“{item.title}”" if item else "your roadmap"
     where_for_replier = where if author.pk != roadmap.owner_id else "their roadmap"
     if parent is not None and parent.author_id != author.pk:

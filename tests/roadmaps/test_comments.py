@@ -171,7 +171,33 @@ def test_an_item_of_another_roadmap_is_refused(client, roadmap, mentor):
     client.force_login(mentor)
     assert _post(client, roadmap, body="Hi", item=other.items.first().pk).status_code == 404
     assert _post(client, roadmap, body="Hi", item="not-a-number").status_code == 404
+    # Ids past what the database holds: no such item, never a database error.
+    assert _post(client, roadmap, body="Hi", item=str(2**63)).status_code == 404
+    assert _post(client, roadmap, htmx=True, body="Hi", item=str(10**30)).status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_a_mentor_comment_on_an_item_is_saved_with_its_notification_and_email(client, roadmap, mentor):
+    # Written by transition.lib.statements.insert: the rows must be what save() writes.
+    client.force_login(mentor)
+    item = roadmap.items.first()
+    assert _post(client, roadmap, htmx=True, body="Looks good", item=item.pk).status_code == 200
+    comment = Comment.objects.get()
+    assert (comment.item_id, comment.author_id, comment.body, comment.parent_id) == (
+        item.pk,
+        mentor.pk,
+        "Looks good",
+        None,
+    )
+    assert comment.created_at is not None
+    note = Notification.objects.get(recipient=roadmap.owner)
+    assert note.actor_id == mentor.pk
+    assert note.url.endswith(f"#comment-{comment.pk}")
+    email = Email.objects.get(key=f"notification:{note.pk}")
+    assert email.to == roadmap.owner.email
+    # The tests run tasks at once: the email queued with the comment has gone out.
+    assert email.status == Email.Status.SENT
+    assert mail.outbox[-1].to == [roadmap.owner.email]
 
 
 def test_authors_edit_and_delete_their_own_comments(client, roadmap, mentor):

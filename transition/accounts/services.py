@@ -15,6 +15,7 @@ from transition.accounts.models import Email, Notification, Share, User
 from transition.accounts.outbox import email_queue
 from transition.accounts.tasks import deliver_email
 from transition.lib.http import site_url
+from transition.lib.statements import insert
 
 INVITATION_DAYS = 7
 # A share whose invitation was used or withdrawn keeps no hash, so no link can match it
@@ -179,9 +180,7 @@ def notify(
     # Inside the caller's transaction (a comment, a share) no savepoint of its own: it would cost two
     # statements and undo nothing the caller's rollback does not.
     with transaction.atomic(savepoint=False):
-        notification = Notification.objects.create(
-            recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url
-        )
+        notification = insert(Notification(recipient=recipient, actor=actor, kind=kind, text=text[:300], url=url))
         if email and recipient.is_active:
             # Emails carry absolute links; the in-app list uses the path.
             body = render_to_string(
@@ -191,13 +190,15 @@ def notify(
             # Queued as email_queue does, but made outright: its key names the notification just made, so no
             # email holds it yet, and email_queue's look-up and the savepoint a race on a key needs were three
             # of the statements of every comment posted.
-            queued = Email.objects.create(
-                key=f"notification:{notification.pk}",
-                to=recipient.email,
-                subject=_subject(f"Transition: {text[:80]}")[:300],
-                body=body,
-                recipient=recipient,
-                actor=actor,
+            queued = insert(
+                Email(
+                    key=f"notification:{notification.pk}",
+                    to=recipient.email,
+                    subject=_subject(f"Transition: {text[:80]}")[:300],
+                    body=body,
+                    recipient=recipient,
+                    actor=actor,
+                )
             )
             deliver_email.enqueue(queued.pk)
     return notification
