@@ -618,3 +618,28 @@ def test_quick_ratings_are_not_badged_low_confidence_on_every_row(engineer_clien
     done = finished_assessment(engineer, 2)
     table = engineer_client.get(results_url(done)).content.decode().split('<table class="level-table">')[1]
     assert "low confidence" not in table.split("</table>")[0]
+
+
+def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished):
+    # The level rows and the radar's and role fit's insides are made as strings (results._level_row,
+    # _radar_body, _fit_body): a name with markup in it must come out as text.
+    import dataclasses
+    from types import SimpleNamespace
+
+    from assessments import results
+
+    nasty = "<script>alert('x')</script> & co"
+    context = results.results_context(finished)
+    row = dataclasses.replace(context["rows"]()[0], competency=SimpleNamespace(name=nasty))
+    drawn = results._level_row(row, with_change=True)
+    assert "<script>" not in drawn
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in drawn
+    chart = context["fit_chart"]()["wide"]
+    fit = dataclasses.replace(chart, rows=[dataclasses.replace(chart.rows[0], role=SimpleNamespace(name=nasty))])
+    assert "<script>" not in results._fit_body(fit)
+    assert "&lt;script&gt;" in results._fit_body(fit)
+    radar = context["radar"]().wide
+    label = dataclasses.replace(radar.labels[0], title=nasty, text=nasty)
+    body = results._radar_body(dataclasses.replace(radar, labels=(label,)), has_manager=False)
+    assert "<script>" not in body
+    assert body.count("&lt;script&gt;") == 2
