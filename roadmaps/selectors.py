@@ -3,12 +3,14 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass, field
+from html import escape
 from typing import NamedTuple
 
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 
 from assessments import content, scoring
 from assessments.results import role_view
@@ -158,6 +160,33 @@ class RoadmapView(_Progress):
             [p.readiness for p in self.projection] if len(self.projection) == len(months) else (),
             bars_height=80,
         )
+
+    @functools.cached_property
+    def timeline_body(self) -> SafeString:
+        """The timeline drawn, inside its <svg>, <title> and <desc>: in Python, as the results page's charts
+        are (assessments.results._radar_body); in the template its loops were an eighth of the page. The
+        span labels are action titles, escaped; everything else is numbers and class names."""
+        t = self.timeline
+        if t is None:
+            return SafeString()
+        parts = [
+            f'<rect x="{c.x}" y="{c.capacity_y}" width="{c.width}" height="{c.capacity_height}" '
+            'class="timeline-capacity"/>'
+            f'<rect x="{c.x}" y="{c.planned_y}" width="{c.width}" height="{c.planned_height}" '
+            f'class="timeline-planned{" is-over" if c.over else ""}"/>'
+            for c in t.columns
+        ]
+        if t.readiness:
+            dots = "".join(f'<circle cx="{d.x}" cy="{d.y}" r="3.5" class="timeline-dot"/>' for d in t.readiness_dots)
+            parts.append(f'<polyline points="{t.readiness}" class="timeline-readiness"/>{dots}')
+        parts.append(
+            "".join(
+                f'<rect x="{sp.x}" y="{sp.y}" width="{sp.width}" height="{sp.height}" rx="4" class="timeline-span"/>'
+                f'<text x="{sp.label_x}" y="{sp.label_y}" class="timeline-span-label">{escape(sp.label)}</text>'
+                for sp in t.spans
+            )
+        )
+        return SafeString("\n        ".join(parts))  # nosec B308 B703: the labels escaped, the rest numbers
 
     @property
     def timeline_description(self) -> str:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from roadmaps import services
-from roadmaps.models import RoadmapItem, add_months
+from roadmaps.models import Roadmap, RoadmapItem, add_months
 from tests.roadmaps.conftest import HTMX, apply_swap, difference, find, parse, text
 
 MENTORING = "mentor-one-engineer-deliberately"  # 13 weeks: months 3 to 5 at 5 h a week from nothing
@@ -177,3 +177,14 @@ def test_moving_it_with_htmx_leaves_the_page_as_a_fresh_load_draws_it(engineer_c
     apply_swap(before, sent, "no-target")  # everything is out of band
     fresh = parse(engineer_client.get(_detail(roadmap)).content)
     assert find(before, "main") == find(fresh, "main"), difference(find(before, "main"), find(fresh, "main"))
+
+
+def test_the_timeline_drawn_in_python_escapes_the_span_labels(roadmap, spanning):
+    # RoadmapView.timeline_body makes the chart's insides as a string: a title with markup is text in it.
+    from roadmaps.selectors import roadmap_view
+
+    RoadmapItem.objects.filter(pk=spanning.pk).update(title="<b>Mentor</b> & co")
+    body = roadmap_view(Roadmap.objects.get(pk=roadmap.pk)).timeline_body
+    assert "&lt;b&gt;Mentor&lt;/b&gt; &amp; co" in body
+    assert "<b>" not in body
+    assert body.count('class="timeline-capacity"') == roadmap.months
