@@ -107,7 +107,48 @@ def _empty_caches() -> None:
             caches[alias].clear()
 
 
-def measure(a: Actors, cpu_ms: dict[str, float] | None = None, cpu_repeat: int = 40, rounds: int = 4) -> dict[str, int]:
+class TemplateClock:
+    """The CPU spent drawing templates, summed while it is in use: every render through Django's engine
+    (render(), render_to_string(), a partial), counted once where one render starts another.
+
+    It tells what share of a request is its HTML being drawn, which the ratios alone do not."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._depth = 0
+
+    def __enter__(self) -> TemplateClock:
+        from django.template.backends.django import Template
+
+        self._original = original = Template.render
+        clock = self
+
+        def render(template, *args, **kwargs):  # type: ignore[no-untyped-def]
+            clock._depth += 1
+            started = time.process_time()
+            try:
+                return original(template, *args, **kwargs)
+            finally:
+                clock._depth -= 1
+                if clock._depth == 0:
+                    clock.seconds += time.process_time() - started
+
+        Template.render = render  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from django.template.backends.django import Template
+
+        Template.render = self._original  # type: ignore[method-assign]
+
+
+def measure(
+    a: Actors,
+    cpu_ms: dict[str, float] | None = None,
+    cpu_repeat: int = 40,
+    rounds: int = 4,
+    template_ms: dict[str, float] | None = None,
+) -> dict[str, int]:
     """Queries per request, by endpoint. Raises if a request does not answer 200.
 
     Given ``cpu_ms``, each request is also made ``cpu_repeat`` more times and the process CPU
@@ -115,7 +156,8 @@ def measure(a: Actors, cpu_ms: dict[str, float] | None = None, cpu_repeat: int =
     less than wall-clock time. The timed requests go in ``rounds`` rounds, every endpoint in
     each, and the median round counts: load from other work then falls on all the endpoints
     alike, rather than on whichever was being timed. Each timed request finds the cache
-    state of ``CACHE_STATE``.
+    state of ``CACHE_STATE``. Given ``template_ms`` too, the part of that CPU spent drawing templates
+    goes into it (TemplateClock), from the same rounds.
     """
     urls = a.urls
     engineer, manager, mentor, anonymous = _client(a.engineer), _client(a.manager), _client(a.mentor), _client(None)
@@ -159,24 +201,28 @@ def measure(a: Actors, cpu_ms: dict[str, float] | None = None, cpu_repeat: int =
         tidy()
         if cpu_ms is not None:
             per_round = max(1, cpu_repeat // rounds)
-            timed: dict[str, list[float]] = {name: [] for name, *_ in plan}
-            for _ in range(rounds):
-                for name, client, method, payloads, headers in plan:
-                    cold = CACHE_STATE[name] == "cold"
-                    started = time.process_time()
-                    for n in range(per_round):
-                        if cold:
-                            _empty_caches()
-                        payload = payloads[n % len(payloads)]
+            timed: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in plan}
+            with TemplateClock() as drawing:
+                for _ in range(rounds):
+                    for name, client, method, payloads, headers in plan:
+                        cold = CACHE_STATE[name] == "cold"
+                        started, drawn = time.process_time(), drawing.seconds
+                        for n in range(per_round):
+                            if cold:
+                                _empty_caches()
+                            payload = payloads[n % len(payloads)]
+                            if method == "POST":
+                                client.post(urls[name], payload or {}, headers=headers)
+                            else:
+                                client.get(urls[name], headers=headers)
+                        spent = (time.process_time() - started) / per_round
+                        timed[name].append((spent, (drawing.seconds - drawn) / per_round))
                         if method == "POST":
-                            client.post(urls[name], payload or {}, headers=headers)
-                        else:
-                            client.get(urls[name], headers=headers)
-                    timed[name].append((time.process_time() - started) / per_round)
-                    if method == "POST":
-                        tidy()
+                            tidy()
             for name, values in timed.items():
-                cpu_ms[name] = round(1000 * statistics.median(values), 2)
+                cpu_ms[name] = round(1000 * statistics.median(spent for spent, _ in values), 2)
+                if template_ms is not None:
+                    template_ms[name] = round(1000 * statistics.median(drawn for _, drawn in values), 2)
     finally:
         tidy()
     return counts
@@ -185,14 +231,18 @@ def measure(a: Actors, cpu_ms: dict[str, float] | None = None, cpu_repeat: int =
 def measure_subjects(prefix: str = "bench", subjects: int = 3, cpu: bool = False) -> dict[str, list]:
     """The counts for several subjects, whose data differ in size: a count that varies is an N+1.
 
-    With ``cpu``, also ``cpu_ms``: the process CPU time per request for the first subject.
+    With ``cpu``, also ``cpu_ms``: the process CPU time per request for the first subject, and
+    ``template_ms``: the part of it spent drawing templates.
     """
     found: dict[str, list] = {name: [] for name in ENDPOINTS}
     cpu_ms: dict[str, float] = {}
+    template_ms: dict[str, float] = {}
     for subject in range(subjects):
-        counts = measure(actors(prefix, subject), cpu_ms if cpu and subject == 0 else None)
+        first = cpu and subject == 0
+        counts = measure(actors(prefix, subject), cpu_ms if first else None, template_ms=template_ms if first else None)
         for name, count in counts.items():
             found[name].append(count)
     if cpu:
         found["cpu_ms"] = [cpu_ms]
+        found["template_ms"] = [template_ms]
     return found

@@ -38,3 +38,27 @@ def test_large_is_judged_against_small_per_request():
         "large CPU ≤ 1.2x small: signed-in floor (base page)": True,
         "large CPU ≤ 1.2x small: roadmap page": False,
     }
+
+
+@pytest.mark.django_db
+def test_the_template_clock_counts_the_drawing_of_a_page_once():
+    from django.template.loader import render_to_string
+
+    from bench.queries import TemplateClock
+
+    with TemplateClock() as clock:
+        for _ in range(20):
+            render_to_string("_base.html")  # its includes and nested renders are inside this one
+    assert clock.seconds > 0
+    drawn = clock.seconds
+    render_to_string("_base.html")  # the clock is off once out of the block
+    assert clock.seconds == drawn
+
+
+def test_the_cpu_table_shows_the_templates_share_and_the_rest_against_the_floor():
+    cpu = {"small": {"healthz": 0.2, "floor": 1.0, "results": 6.0}}
+    drawing = {"small": {"healthz": 0.0, "floor": 0.4, "results": 4.0}}
+    checks = run.evaluate(None, {}, [], cpu)
+    row = next(line for line in run.cpu_table({}, cpu, checks, drawing).splitlines() if line.startswith("| results"))
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[5:10] == ["6.0", "30.0", "6.00", "4.0", "2.00"]

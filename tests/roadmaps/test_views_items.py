@@ -1,4 +1,3 @@
-
 """Changing one roadmap item: status, notes, evidence links, month and pin — through htmx and as plain posts."""
 
 from __future__ import annotations
