@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.models import Notification, User
 from transition.accounts.services import notify
+from transition.lib import statements
 from transition.lib.formatting import stamp
 from transition.lib.statements import insert
 from transition.lib.text import NUL_MESSAGE
@@ -167,7 +168,7 @@ def posted(comment: Comment) -> Posted:
     A new thread is the comment just made alone, as it is in hand (its author is the one who posted it):
     only the count is read then."""
     if comment.parent_id is None:
-        count = Comment.objects.filter(roadmap_id=comment.roadmap_id, item_id=comment.item_id).count()
+        count = statements.count(Comment, roadmap=comment.roadmap_id, item=comment.item_id)
         return Posted(thread=Thread(root=_prepare(comment)), count=count)
     root = comment.parent_id
     beside = (

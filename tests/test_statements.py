@@ -49,3 +49,13 @@ def test_exists_and_a_row_read_by_one_with(engineer):
     assert read.recipient.email == orm.recipient.email
     assert read.actor.pk == engineer.pk
     assert statements.OneWith(Notification, related=[], where=["id"]).get([made.pk + 1000]) is None
+
+
+@pytest.mark.django_db
+def test_count_matches_the_orm_with_and_without_nulls(engineer):
+    Notification.objects.create(recipient=engineer, actor=None, kind="comment", text="a")
+    Notification.objects.create(recipient=engineer, actor=engineer, kind="comment", text="b")
+    assert statements.count(Notification, recipient=engineer.pk) == 2
+    assert statements.count(Notification, recipient=engineer.pk, actor=None) == 1
+    assert statements.count(Notification, recipient=engineer.pk, actor=engineer.pk) == 1
+    assert statements.count(Notification, recipient=engineer.pk + 1000) == 0

@@ -137,6 +137,25 @@ def exists(model: type[models.Model], field: str, value: Any) -> bool:
         return cursor.fetchone() is not None
 
 
+def count(model: type[models.Model], **equal: Any) -> int:
+    """How many ``model`` rows have each field equal to its value (None: IS NULL), by a written statement."""
+    names = tuple(equal)
+    nulls = tuple(equal[name] is None for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(model, names, nulls), [v for v in equal.values() if v is not None])
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _count_sql(model: type[models.Model], names: tuple[str, ...], nulls: tuple[bool, ...]) -> str:
+    meta: Any = model._meta
+    where = " AND ".join(
+        f"{quoted(meta, name)} IS NULL" if null else f"{quoted(meta, name)} = %s"
+        for name, null in zip(names, nulls, strict=True)
+    )
+    return f"SELECT COUNT(*) FROM {connection.ops.quote_name(meta.db_table)} WHERE {where}"  # noqa: S608  # nosec B608
+
+
 @functools.cache
 def _exists_sql(model: type[models.Model], field: str) -> str:
     meta: Any = model._meta
