@@ -302,6 +302,7 @@ class RadarChart:
     axes: list[RadarAxis]
     has_manager: bool
     manager_label: str
+    key: SafeString = NOTHING  # the numbered key's items: each competency's name, in the axes' order
 
 
 LABEL, LABEL_GAP = mark_safe("radar-label"), mark_safe("radar-label radar-label-gap")  # nosec B308 B703
@@ -404,6 +405,7 @@ def _radar(
         axes=axes,
         has_manager=bool(ratings),
         manager_label=", ".join(managers),
+        key=SafeString("".join(f"<li>{escape(a.competency.name)}</li>" for a in axes)),  # nosec B308 B703: escaped
     )
 
 
@@ -471,6 +473,7 @@ class FitChart:
     measured: bool  # results stored before fit was measured hold no fit: their bars show readiness alone
     desc: str  # the chart in words, for its <desc>
     body: SafeString = NOTHING  # the chart drawn: the SVG inside its <title> and <desc>
+    items: SafeString = NOTHING  # the same in numbers: the list's items, with what decides each role
 
 
 def _fit_charts(framework: content.Framework, result: scoring.Result) -> dict[str, FitChart]:
@@ -538,7 +541,21 @@ def _fit_chart(framework: content.Framework, result: scoring.Result, layout: Fit
         measured=measured,
         desc=desc,
     )
-    return replace(chart, body=_fit_body(chart))
+    return replace(chart, body=_fit_body(chart), items=_fit_items(chart))
+
+
+def _fit_items(c: FitChart) -> SafeString:
+    """The role fit in numbers, one list item a role: drawn here with the chart, names escaped."""
+    items = []
+    for row in c.rows:
+        number = f'<span class="fit-number">fit {escape(row.fit_text)}</span> ' if c.measured else ""
+        deciding = ", ".join(escape(d.name) for d in row.deciding)
+        items.append(
+            f'<li><p class="fit-head"><strong>{escape(row.role.name)}</strong> {number}'
+            f'<span class="fit-readiness">{escape(row.ready_text)}% ready</span></p>'
+            f'<p class="muted">Decided most by: {deciding}</p></li>'
+        )
+    return SafeString("\n".join(items))  # nosec B308 B703: texts escaped, the rest class names
 
 
 def _fit_body(c: FitChart) -> SafeString:

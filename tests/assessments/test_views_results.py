@@ -638,6 +638,8 @@ def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished):
     fit = dataclasses.replace(chart, rows=[dataclasses.replace(chart.rows[0], role=SimpleNamespace(name=nasty))])
     assert "<script>" not in results._fit_body(fit)
     assert "&lt;script&gt;" in results._fit_body(fit)
+    assert "<script>" not in results._fit_items(fit)
+    assert "&lt;script&gt;" in results._fit_items(fit)
     radar = context["radar"]().wide
     label = dataclasses.replace(radar.labels[0], title=nasty, text=nasty)
     body = results._radar_body(dataclasses.replace(radar, labels=(label,)), has_manager=False)
