@@ -26,6 +26,7 @@ from assessments.models import (
 from assessments.selectors import answers_of, latest_finished_assessment, prefill_source
 from transition.accounts.models import Notification, Share, User
 from transition.accounts.services import notify
+from transition.lib.statements import quoted
 from transition.lib.text import NUL_MESSAGE
 
 
@@ -254,8 +255,8 @@ def _upsert_sql(model: type[models.Model], key: tuple[str, str], values: tuple[s
     meta: Any = model._meta
     assessments: Any = Assessment._meta
     q = connection.ops.quote_name
-    key_cols = [q(meta.get_field(name).column) for name in key]
-    set_cols = [q(meta.get_field(name).column) for name in (*values, _stamp(model).name)]
+    key_cols = [quoted(meta, name) for name in key]
+    set_cols = [quoted(meta, name) for name in (*values, _stamp(model).name)]
     # PostgreSQL waits here for a Finish holding the row (it locks it FOR UPDATE while it scores), then
     # reads the row as Finish left it. SQLite has one writer at a time, so the statement alone is enough.
     lock = " FOR UPDATE" if vendor == "postgresql" else ""

@@ -13,7 +13,7 @@ from roadmaps.models import Comment, Roadmap, RoadmapItem
 from transition.accounts.http import AuthenticatedHttpRequest
 from transition.accounts.permissions import Access, access_to, is_mentor_of
 from transition.lib.http import INVALID, is_partial, sent_id
-from transition.lib.statements import BIGGEST_ID, OneWith
+from transition.lib.statements import OneWith
 
 THREADS = "roadmaps/includes/comments.html#threads"
 POSTED = "roadmaps/includes/comments.html#posted"
@@ -143,12 +143,7 @@ def comment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # (Access.can_comment's rule) in one query. Not found, the roadmap is read alone, so a roadmap the
         # viewer may not comment on answers as it always did.
         mentors = is_mentor_of(request.user, Roadmap, pk)
-        item_pk = sent_id(posted_item)
-        item: RoadmapItem | None = (
-            _item_with_roadmap(mentors.sql).get([item_pk, pk], mentors.params)
-            if 0 < item_pk <= BIGGEST_ID and pk <= BIGGEST_ID
-            else None
-        )
+        item: RoadmapItem | None = _item_with_roadmap(mentors.sql).get([sent_id(posted_item), pk], mentors.params)
         if item is None:
             _get_roadmap_for_commenter(request, pk)
             raise Http404("No such item.")

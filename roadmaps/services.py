@@ -253,8 +253,7 @@ def _change_sql() -> str:
     roadmap, item = Roadmap._meta, RoadmapItem._meta
     quote = connection.ops.quote_name
 
-    def col(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
+    col = quoted
 
     columns = ", ".join(col(roadmap, field.name) for field in roadmap.concrete_fields)
     return (

@@ -19,6 +19,7 @@ from assessments.models import Assessment
 from assessments.results import role_view
 from roadmaps.models import Roadmap, RoadmapItem, month_start
 from transition.accounts.models import Share, User
+from transition.lib.statements import quoted
 
 # Fewer people than this and an aggregate starts to describe individuals.
 HEATMAP_MIN_PEOPLE = 3
@@ -78,8 +79,7 @@ def _people_sql() -> str:
     share, user, roadmap, item = Share._meta, User._meta, Roadmap._meta, RoadmapItem._meta
     quote = connection.ops.quote_name
 
-    def col(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
+    col = quoted
 
     status, month = f"i.{col(item, 'status')}", f"i.{col(item, 'month')}"
     return (
@@ -227,7 +227,7 @@ def _assessments_sql(roles: tuple[str, ...], levels: bool) -> tuple[str, str, tu
     table = quote(meta.db_table)
 
     def col(name: str) -> str:
-        return f"{table}.{quote(meta.get_field(name).column)}"
+        return f"{table}.{quoted(meta, name)}"
 
     finished_at = col("finished_at")
     return (

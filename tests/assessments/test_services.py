@@ -166,18 +166,22 @@ def test_answer_save_refuses_a_retired_question(engineer):
     assert not assessment.answers.exists()
 
 
-def test_nothing_is_saved_to_a_finished_assessment(engineer):
-    done = AssessmentFactory(owner=engineer, finished=True)
+def _assert_every_save_is_refused(full: Assessment, quick: Assessment) -> None:
     comp = Competency.objects.get(slug="mentoring")
     with pytest.raises(services.AssessmentError, match="finished"):
-        services.answer_save(assessment=done, item=_item(), choice=1)
+        services.answer_save(assessment=full, item=_item(), choice=1)
     with pytest.raises(services.AssessmentError, match="finished"):
-        services.rating_save(assessment=done, competency=comp, level=1)
+        services.rating_save(assessment=quick, competency=comp, level=1)
     with pytest.raises(services.AssessmentError, match="finished"):
-        services.evidence_save(assessment=done, competency=comp, text="late")
+        services.evidence_save(assessment=full, competency=comp, text="late")
     assert not Answer.objects.exists()
     assert not Rating.objects.exists()
     assert not Evidence.objects.exists()
+
+
+def test_nothing_is_saved_to_a_finished_assessment(engineer):
+    done = AssessmentFactory(owner=engineer, finished=True)
+    _assert_every_save_is_refused(done, done)
 
 
 def test_nothing_is_saved_once_another_request_has_finished_the_assessment(engineer):
@@ -185,18 +189,9 @@ def test_nothing_is_saved_once_another_request_has_finished_the_assessment(engin
     # itself reads the status, so the answer is refused rather than saved outside the frozen result.
     assessment = AssessmentFactory(owner=engineer)
     quick = AssessmentFactory(owner=AssessmentFactory().owner, quick=True)
-    comp = Competency.objects.get(slug="mentoring")
     Assessment.objects.filter(pk__in=[assessment.pk, quick.pk]).update(status=Assessment.Status.FINISHED)
     assert not assessment.is_finished  # the copy in memory does not know
-    with pytest.raises(services.AssessmentError, match="finished"):
-        services.answer_save(assessment=assessment, item=_item(), choice=1)
-    with pytest.raises(services.AssessmentError, match="finished"):
-        services.rating_save(assessment=quick, competency=comp, level=1)
-    with pytest.raises(services.AssessmentError, match="finished"):
-        services.evidence_save(assessment=assessment, competency=comp, text="late")
-    assert not Answer.objects.exists()
-    assert not Rating.objects.exists()
-    assert not Evidence.objects.exists()
+    _assert_every_save_is_refused(assessment, quick)
 
 
 @pytest.mark.parametrize("level", [-1, 5])

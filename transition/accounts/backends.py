@@ -14,6 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
 from transition.accounts.models import Notification, Share, User
+from transition.lib.statements import quoted
 
 # The backend a password (or an identity provider) signs people in with: its path is kept in the session.
 PASSWORD_BACKEND = "transition.accounts.backends.UserBackend"  # noqa: S105  # nosec B105: a dotted path
@@ -30,8 +31,7 @@ def _user_sql() -> str:
     notification, share, user = Notification._meta, Share._meta, User._meta
     quote = connection.ops.quote_name
 
-    def col(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
+    col = quoted
 
     return (
         f"SELECT u.*,"  # noqa: S608  # nosec B608

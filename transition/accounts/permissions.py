@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 
 from transition.accounts.models import Share, User
+from transition.lib.statements import quoted
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _mentors_sql(owner_table: str, owner_pk: str, owner_column: str) -> str:
     share, quote = Share._meta, connection.ops.quote_name
 
     def col(name: str) -> str:
-        return quote(share.get_field(name).column)  # type: ignore[union-attr, arg-type]
+        return quoted(share, name)
 
     return (
         f"EXISTS(SELECT 1 FROM {quote(share.db_table)} s JOIN {quote(owner_table)} o"  # noqa: S608  # nosec B608
