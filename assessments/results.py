@@ -330,7 +330,7 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
         width=_svg(geo.width),
         height=_svg(geo.height),
         rings=tuple(SafeString(r) for r in geo.rings),  # nosec B308 B703: markup made here from numbers and class names
-        spokes=SafeString(charts.spokes(geo)),  # nosec B308 B703: markup made here from numbers and class names
+        spokes=SafeString(geo.spokes),  # nosec B308 B703: markup made here from numbers and class names
         required=SafeString(required.points),  # nosec B308 B703: markup made here from numbers and class names
         current=SafeString(current.points),  # nosec B308 B703: markup made here from numbers and class names
         current_dots=SafeString(charts.dots(current.dots, 3)),  # nosec B308 B703

@@ -133,7 +133,19 @@ def test_months_timeline_projected_readiness_and_its_checks():
 
 def test_spokes_draw_a_line_from_the_centre_to_each_axis_end():
     radar = charts.radar(4, [[4, 4, 4, 4]], max_value=4, radius=100, margin_x=0, margin_y=0)
-    assert charts.spokes(radar) == "M100 100L100 0M100 100L200 100M100 100L100 200M100 100L0 100"
+    assert radar.spokes == "M100 100L100 0M100 100L200 100M100 100L100 200M100 100L0 100"
+
+
+def test_radars_of_one_shape_share_what_the_values_do_not_change():
+    # The rings, axes and spokes are worked out once per shape; the series are each chart's own.
+    first = charts.radar(5, [[1, 2, 3, 4, 0]], max_value=4)
+    second = charts.radar(5, [[4, 3, 2, 1, None]], max_value=4)
+    assert first.rings is second.rings
+    assert first.axes is second.axes
+    assert first.spokes is second.spokes
+    assert first.series != second.series
+    assert second.series[0].dots[4] is None
+    assert not second.series[0].complete
 
 
 def test_dots_draw_a_circle_per_mark_and_skip_the_missing():

@@ -8,6 +8,7 @@ Coordinates are rounded to one decimal, which is finer than a pixel at any size 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,11 +72,68 @@ class Radar:
     rings: tuple[str, ...]  # polygons at each whole step of the scale, innermost first
     axes: tuple[RadarAxis, ...]
     series: tuple[RadarSeries, ...]
+    spokes: str = ""  # the SVG path ``d`` of every axis: a line from the centre to each outer end
 
 
 def _angle(index: int, count: int) -> float:
     # The first axis points straight up; the rest follow clockwise.
     return -math.pi / 2 + 2 * math.pi * index / count
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What a radar of a given shape draws whatever its values: worked out once per shape (``_frame``)."""
+
+    cx: float
+    cy: float
+    width: float
+    height: float
+    rings: tuple[str, ...]
+    axes: tuple[RadarAxis, ...]
+    spokes: str
+    unit: tuple[tuple[float, float], ...]  # each axis' direction: (cos, sin)
+
+
+@functools.lru_cache(maxsize=64)
+def _frame(count: int, max_value: float, radius: float, label_gap: float, margin_x: float, margin_y: float) -> _Frame:
+    # A handful of shapes (two sizes, one count of competencies per framework), and the same on every page.
+    cx, cy = radius + margin_x, radius + margin_y
+    unit = tuple((math.cos(_angle(i, count)), math.sin(_angle(i, count))) for i in range(count))
+
+    def at(index: int, value: float) -> tuple[float, float]:
+        distance = scale(value, 0, max_value, 0, radius)
+        cos, sin = unit[index]
+        return cx + distance * cos, cy + distance * sin
+
+    rings = tuple(points([at(i, step) for i in range(count)]) for step in range(1, math.floor(max_value) + 1))
+    axes = []
+    for i, (cos, sin) in enumerate(unit):
+        x, y = at(i, max_value)
+        # Only an axis pointing (almost) straight up or down gets a centred label: its neighbours' labels
+        # run outwards, away from it, so two near the bottom never overlap.
+        anchor = "middle" if abs(cos) < 0.05 else ("start" if cos > 0 else "end")
+        baseline = "middle" if abs(sin) < 0.5 else ("hanging" if sin > 0 else "auto")
+        axes.append(
+            RadarAxis(
+                x=_r(x),
+                y=_r(y),
+                label_x=_r(cx + (radius + label_gap) * cos),
+                label_y=_r(cy + (radius + label_gap) * sin),
+                anchor=anchor,
+                baseline=baseline,
+            )
+        )
+    centre = f"M{_fmt(_r(cx))} {_fmt(_r(cy))}"
+    return _Frame(
+        cx=cx,
+        cy=cy,
+        width=2 * cx,
+        height=2 * cy,
+        rings=rings,
+        axes=tuple(axes),
+        spokes="".join(f"{centre}L{_fmt(a.x)} {_fmt(a.y)}" for a in axes),
+        unit=unit,
+    )
 
 
 def radar(
@@ -91,53 +149,41 @@ def radar(
     """A radar (spider) chart of ``count`` axes, each running 0..max_value from the centre outwards.
 
     Each series gives one value per axis (None for none). Margins leave room for the labels: wider at
-    the sides, where a label runs outwards horizontally.
+    the sides, where a label runs outwards horizontally. The rings, axes and labels' places are the same
+    for every chart of a shape, and are worked out once for it.
     """
     if count < 3:
         raise ValueError("A radar needs at least three axes.")
-    cx, cy = radius + margin_x, radius + margin_y
-    width, height = 2 * cx, 2 * cy
-
-    def at(index: int, value: float) -> tuple[float, float]:
-        distance = scale(value, 0, max_value, 0, radius)
-        angle = _angle(index, count)
-        return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
-
-    rings = tuple(points([at(i, step) for i in range(count)]) for step in range(1, math.floor(max_value) + 1))
-    axes = []
-    for i in range(count):
-        angle = _angle(i, count)
-        x, y = at(i, max_value)
-        cos, sin = math.cos(angle), math.sin(angle)
-        # Only an axis pointing (almost) straight up or down gets a centred label: its neighbours' labels
-        # run outwards, away from it, so two near the bottom never overlap.
-        anchor = "middle" if abs(cos) < 0.05 else ("start" if cos > 0 else "end")
-        baseline = "middle" if abs(sin) < 0.5 else ("hanging" if sin > 0 else "auto")
-        axes.append(
-            RadarAxis(
-                x=_r(x),
-                y=_r(y),
-                label_x=_r(cx + (radius + label_gap) * cos),
-                label_y=_r(cy + (radius + label_gap) * sin),
-                anchor=anchor,
-                baseline=baseline,
-            )
-        )
+    frame = _frame(count, max_value, radius, label_gap, margin_x, margin_y)
+    cx, cy, unit = frame.cx, frame.cy, frame.unit
     drawn = []
     for values in series:
         if len(values) != count:
             raise ValueError(f"A series has {len(values)} values for {count} axes.")
-        dots = tuple(None if v is None else Dot(_r(at(i, v)[0]), _r(at(i, v)[1]), v) for i, v in enumerate(values))
-        complete = all(d is not None for d in dots)
+        dots = []
+        for (cos, sin), v in zip(unit, values, strict=True):
+            if v is None:
+                dots.append(None)
+                continue
+            distance = scale(v, 0, max_value, 0, radius)
+            dots.append(Dot(_r(cx + distance * cos), _r(cy + distance * sin), v))
+        complete = None not in dots
         drawn.append(
             RadarSeries(
                 points=points([(d.x, d.y) for d in dots if d is not None]) if complete else "",
-                dots=dots,
+                dots=tuple(dots),
                 complete=complete,
             )
         )
     return Radar(
-        width=_r(width), height=_r(height), cx=_r(cx), cy=_r(cy), rings=rings, axes=tuple(axes), series=tuple(drawn)
+        width=_r(frame.width),
+        height=_r(frame.height),
+        cx=_r(cx),
+        cy=_r(cy),
+        rings=frame.rings,
+        axes=frame.axes,
+        series=tuple(drawn),
+        spokes=frame.spokes,
     )
 
 
@@ -406,12 +452,6 @@ def months_timeline(
 # --- many marks as one path ---------------------------------------------------------------------------
 # A page that draws a mark per value as its own element pays for each in the template; one path with a
 # subpath per mark looks the same, is one attribute to fill in, and needs no JavaScript or style.
-
-
-def spokes(radar: Radar) -> str:
-    """The SVG path ``d`` of every axis of ``radar``: a line from the centre to each outer end."""
-    centre = f"M{_fmt(radar.cx)} {_fmt(radar.cy)}"
-    return "".join(f"{centre}L{_fmt(a.x)} {_fmt(a.y)}" for a in radar.axes)
 
 
 def dots(marks: Sequence[Dot | None], radius: float) -> str:
