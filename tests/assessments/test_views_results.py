@@ -528,7 +528,32 @@ def test_a_tie_between_two_roles_names_them_the_margin_and_what_would_decide_it(
         assert escape(framework.competency_by_slug[slug].name) in fit.split("What would decide it:")[1]
 
 
-def test_svg_numbers_are_never_localised_but_the_numbers_people_read_are(finished):
+@pytest.fixture
+def translation_on(settings):
+    # The app runs with translation off (settings.USE_I18N): it is written in one language. Django picks its
+    # translation functions once, so they are dropped on both sides of turning it on.
+    from django.utils import translation
+
+    translation._trans.__dict__.clear()
+    settings.USE_I18N = True
+    yield
+    settings.USE_I18N = False
+    translation._trans.__dict__.clear()
+
+
+def test_the_site_shows_british_numbers_and_dates_with_translation_off(finished):
+    from django.conf import settings
+    from django.utils import translation
+
+    from assessments.results import results_context
+
+    assert settings.USE_I18N is False
+    assert translation.get_language() == "en-gb"
+    row = next(r for r in results_context(finished)["rows"]() if r.current % 1)
+    assert "." in row.current_text
+
+
+def test_svg_numbers_are_never_localised_but_the_numbers_people_read_are(finished, translation_on):
     from django.utils import translation
 
     from assessments.results import results_context
