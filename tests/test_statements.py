@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Action
+from tests.factories import UserFactory
 from transition.accounts.models import Notification
 from transition.lib import statements
 
@@ -59,3 +60,19 @@ def test_count_matches_the_orm_with_and_without_nulls(engineer):
     assert statements.count(Notification, recipient=engineer.pk, actor=None) == 1
     assert statements.count(Notification, recipient=engineer.pk, actor=engineer.pk) == 1
     assert statements.count(Notification, recipient=engineer.pk + 1000) == 0
+
+
+@pytest.mark.django_db
+def test_every_row_read_by_one_with_in_order_with_empty_keys(engineer):
+    manager = UserFactory()
+    mine = [Notification.objects.create(recipient=engineer, actor=None, kind="comment", text=t) for t in "ba"]
+    Notification.objects.create(recipient=engineer, actor=manager, kind="comment", text="from a person")
+    Notification.objects.create(recipient=manager, actor=None, kind="comment", text="someone else's")
+    rows = statements.OneWith(
+        Notification, related=["recipient", "actor"], where=["recipient"], null=["actor"], order=["text"]
+    ).all([engineer.pk])
+    orm = Notification.objects.filter(recipient=engineer, actor=None).select_related("recipient").order_by("text")
+    assert [r.pk for r in rows] == [n.pk for n in orm] == [mine[1].pk, mine[0].pk]
+    assert all(r.actor is None for r in rows)
+    assert all(r.recipient.email == engineer.email for r in rows)
+    assert statements.OneWith(Notification, related=[], where=["recipient"]).all([statements.BIGGEST_ID + 1]) == []

@@ -65,8 +65,9 @@ class OneWith:
     """One ``model`` row by the columns of ``where``, with the rows of its foreign keys ``related`` read in
     the same statement (LEFT JOIN), as ``select_related(*related)`` would have them ("roadmap__owner"
     follows a key of a related row). ``extra`` names more values to select, by their SQL (each given
-    its parameters in ``get``), set on the instance as attributes. A written statement, built once: for
-    the read every request of a page starts with."""
+    its parameters in ``get``), set on the instance as attributes. ``null`` names keys that must be empty,
+    and ``order`` the columns ``all`` returns its rows by. A written statement, built once: for the read
+    every request of a page starts with."""
 
     def __init__(
         self,
@@ -74,6 +75,8 @@ class OneWith:
         related: Sequence[str],
         where: Sequence[str],
         extra: dict[str, str] | None = None,
+        null: Sequence[str] = (),
+        order: Sequence[str] = (),
     ) -> None:
         meta: Any = model._meta
         quote = connection.ops.quote_name
@@ -102,8 +105,12 @@ class OneWith:
                 *(f"({sql})" for sql in (extra or {}).values()),
             ]
         )
-        conditions = " AND ".join(f"t.{quoted(meta, name)} = %s" for name in where)
+        conditions = " AND ".join(
+            [*(f"t.{quoted(meta, name)} = %s" for name in where), *(f"t.{quoted(meta, name)} IS NULL" for name in null)]
+        )
         self.sql = f"SELECT {selected} FROM {quote(meta.db_table)} t{''.join(joins)} WHERE {conditions}"  # noqa: S608  # nosec B608
+        if order:
+            self.sql += " ORDER BY " + ", ".join(f"t.{quoted(meta, name)}" for name in order)
 
     def get(self, params: Sequence[Any], extra_params: Sequence[Any] = ()) -> Any:
         """The instance, or None when no row matches (as for a number past what the database holds)."""
@@ -113,8 +120,19 @@ class OneWith:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, values)
             row = cursor.fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._instance(row)
+
+    def all(self, params: Sequence[Any], extra_params: Sequence[Any] = ()) -> list[Any]:
+        """Every instance that matches, in ``order``: none for a number past what the database holds."""
+        values = [*extra_params, *params]
+        if not _in_range(values):
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            rows = cursor.fetchall()
+        return [self._instance(row) for row in rows]
+
+    def _instance(self, row: Sequence[Any]) -> Any:
         start = len(self.main)
         objects = {"": self.main.instance(row[:start])}
         for path, parent, field, columns in self.related:
