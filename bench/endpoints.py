@@ -32,6 +32,8 @@ ACTIONS = frozenset({"autosave", "status", "comment"})
 # The cache state each request is measured with, in process and under load. At the large set (10,000
 # engineers, 500 managers, two workers recycled every 5,000-5,500 requests) a per-process cache of a
 # person's page is almost never warm for the next person, so every request is measured with the caches
-# (CACHES) empty: cold. What is kept per process and framework load (the questionnaire's structure, the
-# framework, formatted dates) is warm, as it is after a worker's first few requests.
+# (CACHES) empty: cold. So are the per-process memos of one person's data, the formatted moments and the
+# comment bodies drawn as HTML (bench.queries._empty_caches): at that size they are rarely read twice.
+# What is kept per process and framework load (the questionnaire's structure, the framework and its
+# tables, formatted numbers) is warm, as it is after a worker's first few requests.
 CACHE_STATE = dict.fromkeys(ENDPOINTS, "cold")

@@ -506,7 +506,8 @@ def cpu_table(
     drawing: dict[str, dict[str, float]] | None = None,
 ) -> str:
     """In-process CPU per request, each set: the ratios the targets are set in; with ``drawing``, how much of
-    each request's CPU was its templates being drawn, and the rest as a ratio to the floor."""
+    each request's CPU the template engine spent (values the page works out as it is drawn not included),
+    and the rest as a ratio to the floor."""
     by_cpu: dict[tuple[str, str], list[dict]] = {}
     for c in checks:
         if "cpu" in c:

@@ -41,3 +41,21 @@ def test_query_counts_do_not_grow_with_engineers_answers_or_items(framework_db):
     assert Answer.objects.filter(assessment=actors("many").in_progress).count() > 2
     assert actors("many").roadmap.items.count() > 2
     assert Assessment.objects.filter(owner__email__startswith="many-").count() > 6
+
+
+def test_a_cold_request_finds_no_memo_of_a_persons_dates_or_comments(db):
+    import datetime
+
+    from bench.queries import _empty_caches
+    from roadmaps.comments import _body_html
+    from transition.lib.formatting import stamp
+
+    stamp(datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC), "j M Y")
+    _body_html("See https://example.com")
+    assert _body_html.cache_info().currsize
+    _empty_caches()
+    # What the framework's tables keep stays; what one person wrote or did is gone.
+    from transition.lib.formatting import _stamp
+
+    assert _stamp.cache_info().currsize == 0
+    assert _body_html.cache_info().currsize == 0
