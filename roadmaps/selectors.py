@@ -17,6 +17,7 @@ from assessments.results import role_view
 from roadmaps import planning
 from roadmaps.models import Comment, EvidenceLink, Roadmap, RoadmapItem, add_months, month_start
 from transition.lib.charts import Timeline, months_timeline
+from transition.lib.formatting import fixed
 from transition.lib.statements import Columns
 
 
@@ -205,7 +206,7 @@ class RoadmapView(_Progress):
         )
         return words + (f". Running over several months: {spanning}." if spanning else ".")
 
-    @property
+    @functools.cached_property
     def readiness_now(self) -> float:
         """Readiness for the roadmap's role in the assessment it was planned from."""
         result = self._planned_from
@@ -225,6 +226,26 @@ class RoadmapView(_Progress):
     @property
     def ready_at(self) -> float:
         return planning.READY_AT
+
+    # The projection's figures as the page words them: floatformat's rounding (transition.lib.formatting.fixed),
+    # worked out once per value rather than by a filter for each; the list in numbers drawn here, numbers only.
+    @property
+    def readiness_now_text(self) -> str:
+        return fixed(self.readiness_now, 0)
+
+    @property
+    def readiness_planned_text(self) -> str:
+        return fixed(self.readiness_planned, 0)
+
+    @property
+    def ready_at_text(self) -> str:
+        return fixed(planning.READY_AT, 0)
+
+    @property
+    def projection_items(self) -> SafeString:
+        return SafeString(  # nosec B308 B703: numbers only
+            "".join(f'<li><span class="muted">M{p.month}</span> {fixed(p.readiness, 0)}%</li>' for p in self.projection)
+        )
 
     @functools.cached_property
     def month_choices(self) -> list[tuple[int, datetime.date, str]]:
