@@ -645,7 +645,7 @@ def test_quick_ratings_are_not_badged_low_confidence_on_every_row(engineer_clien
     assert "low confidence" not in table.split("</table>")[0]
 
 
-def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished):
+def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished, gap_role):
     # The level rows and the radar's and role fit's insides are made as strings (results._level_row,
     # _radar_body, _fit_body): a name with markup in it must come out as text.
     import dataclasses
@@ -670,3 +670,19 @@ def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished):
     body = results._radar_body(dataclasses.replace(radar, labels=(label,)), has_manager=False)
     assert "<script>" not in body
     assert body.count("&lt;script&gt;") == 2
+    # A gap card: the competency's name, its why, the level's words, the role's reason and the quotes.
+    gap = context["biggest"]()[0]
+    competency = SimpleNamespace(name=nasty, why=nasty, sources=gap["competency"].sources)
+    requirement = SimpleNamespace(why=nasty, sources=(SimpleNamespace(quote=nasty, source="ai-lead"),))
+    card = results._gap_card({**gap, "competency": competency, "requirement": requirement, "target": nasty}, gap_role)
+    assert "<script>" not in card
+    assert card.count("&lt;script&gt;") == 6  # the name twice, why, the level, the role's reason, the quote
+    assert "Why &lt;i&gt;Role&lt;/i&gt; needs it" in card
+    assert 'href="/assessments/sources/#source-ai-lead"' in card
+
+
+@pytest.fixture
+def gap_role():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name="<i>Role</i>")
