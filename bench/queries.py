@@ -215,7 +215,8 @@ def measure(
         if cpu_ms is not None:
             per_round = max(1, cpu_repeat // rounds)
 
-            def requests(name: str, client: Client, method: str, payloads: list, headers: dict) -> None:
+            def requests(step: tuple[str, Client, str, list[dict | None], dict[str, str]]) -> None:
+                name, client, method, payloads, headers = step
                 cold = CACHE_STATE[name] == "cold"
                 for n in range(per_round):
                     if cold:
@@ -230,10 +231,10 @@ def measure(
 
             timed: dict[str, list[float]] = {name: [] for name, *_ in plan}
             for _ in range(rounds):
-                for name, *request in plan:
+                for step in plan:
                     started = time.process_time()
-                    requests(name, *request)
-                    timed[name].append((time.process_time() - started) / per_round)
+                    requests(step)
+                    timed[step[0]].append((time.process_time() - started) / per_round)
             for name, values in timed.items():
                 cpu_ms[name] = round(1000 * statistics.median(values), 2)
             if template_ms is not None:
@@ -241,10 +242,10 @@ def measure(
                 drawn: dict[str, list[float]] = {name: [] for name, *_ in plan}
                 with TemplateClock() as drawing:
                     for _ in range(rounds):
-                        for name, *request in plan:
-                            before = drawing.seconds
-                            requests(name, *request)
-                            drawn[name].append((drawing.seconds - before) / per_round)
+                        for step in plan:
+                            so_far = drawing.seconds
+                            requests(step)
+                            drawn[step[0]].append((drawing.seconds - so_far) / per_round)
                 for name, values in drawn.items():
                     template_ms[name] = round(1000 * statistics.median(values), 2)
     finally:

@@ -160,7 +160,7 @@ def radar(
     for values in series:
         if len(values) != count:
             raise ValueError(f"A series has {len(values)} values for {count} axes.")
-        dots = []
+        dots: list[Dot | None] = []
         for (cos, sin), v in zip(unit, values, strict=True):
             if v is None:
                 dots.append(None)
