@@ -343,6 +343,16 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
     return replace(drawing, body=_radar_body(drawing, has_manager=manager is not None))
 
 
+def _moved(drawn: RadarDrawing, geo: charts.Radar, box: charts.Radar, *, has_manager: bool) -> RadarDrawing:
+    """``drawn`` in the viewBox of ``box``, a radar of the same radius with other margins: its shapes moved by
+    the difference of their centres, its labels numbered as in the key below the chart."""
+    labels = tuple(replace(label, text=_svg(i + 1)) for i, label in enumerate(drawn.labels))
+    moved = replace(drawn, size="narrow", width=_svg(box.width), height=_svg(box.height), labels=labels)
+    shift = f"translate({box.cx - geo.cx:g} {box.cy - geo.cy:g})"
+    body = _radar_body(moved, has_manager=has_manager)
+    return replace(moved, body=SafeString(f'<g transform="{shift}">{body}</g>'))  # nosec B308 B703: see _radar_body
+
+
 # The charts' insides are drawn here rather than by the template: some 40 loops and 300 lookups a results
 # page, which were a quarter of its rendering (make bench). Every text in them, names included, goes through
 # escape(); everything else is numbers, keywords and class names made in this module. The <svg>, its <title>
@@ -388,7 +398,9 @@ def _radar(
     if ratings:
         series.append(manager)  # type: ignore[arg-type]
     wide = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL)
-    narrow = charts.radar(len(competencies), series, max_value=content.MAX_LEVEL, margin_x=36, margin_y=26)
+    # The phone's layout is the same chart with narrower margins: the same radius, so the same drawing moved.
+    # Only its size is worked out (no series), and the wide drawing is drawn again inside a translation.
+    narrow = charts.radar(len(competencies), [], max_value=content.MAX_LEVEL, margin_x=36, margin_y=26)
     managers = sorted({r.manager for r in ratings})
     axes = [
         RadarAxis(
@@ -401,9 +413,10 @@ def _radar(
         )
         for i, c in enumerate(competencies)
     ]
+    drawn = _radar_drawing(wide, "wide", axes)
     return RadarChart(
-        wide=_radar_drawing(wide, "wide", axes),
-        narrow=_radar_drawing(narrow, "narrow", axes),
+        wide=drawn,
+        narrow=_moved(drawn, wide, narrow, has_manager=bool(ratings)),
         axes=axes,
         has_manager=bool(ratings),
         manager_label=", ".join(managers),
@@ -479,7 +492,9 @@ class FitChart:
 
 
 def _fit_charts(framework: content.Framework, result: scoring.Result) -> dict[str, FitChart]:
-    return {"wide": _fit_chart(framework, result, FIT_WIDE), "narrow": _fit_chart(framework, result, FIT_NARROW)}
+    # The list in numbers is the same at both sizes, and the page shows it once: the wide chart carries it.
+    wide = _fit_chart(framework, result, FIT_WIDE)
+    return {"wide": replace(wide, items=_fit_items(wide)), "narrow": _fit_chart(framework, result, FIT_NARROW)}
 
 
 def _fit_chart(framework: content.Framework, result: scoring.Result, layout: FitLayout) -> FitChart:
@@ -543,7 +558,7 @@ def _fit_chart(framework: content.Framework, result: scoring.Result, layout: Fit
         measured=measured,
         desc=desc,
     )
-    return replace(chart, body=_fit_body(chart), items=_fit_items(chart))
+    return replace(chart, body=_fit_body(chart))
 
 
 def _fit_items(c: FitChart) -> SafeString:

@@ -686,3 +686,16 @@ def gap_role():
     from types import SimpleNamespace
 
     return SimpleNamespace(name="<i>Role</i>")
+
+
+def test_the_phone_radar_is_the_wide_one_moved_into_its_own_box_with_numbered_labels(finished):
+    from assessments.results import results_context
+
+    radar = results_context(finished)["radar"]()
+    wide, narrow = radar.wide, radar.narrow
+    assert (narrow.width, narrow.height) == ("372", "352")  # its own margins, the same radius
+    assert narrow.body.startswith('<g transform="translate(-84 -14)">')
+    assert narrow.current == wide.current
+    assert f'<polygon points="{wide.current}" class="radar-current"/>' in narrow.body
+    assert [label.text for label in narrow.labels] == [str(i) for i in range(1, len(wide.labels) + 1)]
+    assert [label.attrs for label in narrow.labels] == [label.attrs for label in wide.labels]

@@ -28,7 +28,8 @@ def scale(value: float, lo: float, hi: float, start: float, end: float) -> float
 
 def _fmt(value: float) -> str:
     # "12.5", "12" rather than "12.0": 21 points per polygon, several polygons per page.
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def points(coords: Sequence[tuple[float, float]]) -> str:
@@ -161,20 +162,17 @@ def radar(
         if len(values) != count:
             raise ValueError(f"A series has {len(values)} values for {count} axes.")
         dots: list[Dot | None] = []
+        placed = []
         for (cos, sin), v in zip(unit, values, strict=True):
             if v is None:
                 dots.append(None)
                 continue
             distance = scale(v, 0, max_value, 0, radius)
-            dots.append(Dot(_r(cx + distance * cos), _r(cy + distance * sin), v))
+            x, y = _r(cx + distance * cos), _r(cy + distance * sin)
+            dots.append(Dot(x, y, v))
+            placed.append(f"{_fmt(x)},{_fmt(y)}")
         complete = None not in dots
-        drawn.append(
-            RadarSeries(
-                points=points([(d.x, d.y) for d in dots if d is not None]) if complete else "",
-                dots=tuple(dots),
-                complete=complete,
-            )
-        )
+        drawn.append(RadarSeries(points=" ".join(placed) if complete else "", dots=tuple(dots), complete=complete))
     return Radar(
         width=_r(frame.width),
         height=_r(frame.height),
