@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from django.db import connection
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -159,6 +160,24 @@ class ManagerView:
     def current_text(self) -> str:
         return fixed(self.current, 1)
 
+    @property
+    def row(self) -> str:
+        """Its row of the manager's-view table, drawn here as the level rows are: every text escaped."""
+        badge = ' <span class="badge badge-warn">more than a level apart</span>' if self.differs else ""
+        comment = linebreaksbr(self.comment, autoescape=True) if self.comment else '<span class="muted">—</span>'
+        return (
+            f"\n        <tr{' class="differs"' if self.differs else ''}>\n"
+            f'          <th scope="row">{escape(self.competency.name)}{badge}</th>\n'
+            f"          <td>{escape(self.current_text)}</td>\n"
+            f"          <td>{self.level} · {escape(self.level_name)} "
+            f'<span class="muted small">({escape(self.manager)})</span></td>\n'
+            f"          <td>{comment}</td>\n        </tr>\n"
+        )
+
+
+def manager_rows(ratings: list[ManagerView]) -> SafeString:
+    return SafeString("".join(r.row for r in ratings))  # nosec B308 B703: see ManagerView.row
+
 
 class Audience(enum.Enum):
     """Who is looking at the results: it decides, in one place, what the page may hold."""
@@ -206,6 +225,7 @@ def results_context(
         # The radar in the role view draws the managers' ratings too, so the role switch reads them as well.
         ratings = _manager_ratings(assessment, framework, result)
         context["manager_ratings"] = ratings
+        context["manager_rows"] = manager_rows(ratings)
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
     else:
         context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, []))

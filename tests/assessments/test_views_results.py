@@ -678,6 +678,18 @@ def test_the_charts_and_rows_drawn_in_python_escape_every_text(finished, gap_rol
     assert "<script>" not in card
     assert card.count("&lt;script&gt;") == 6  # the name twice, why, the level, the role's reason, the quote
     assert "Why &lt;i&gt;Role&lt;/i&gt; needs it" in card
+    # A row of the manager's view: the competency, the manager's name and their comment, its lines kept.
+    rating = results.ManagerView(
+        competency=SimpleNamespace(name=nasty),
+        current=1.0,
+        level=2,
+        manager=nasty,
+        comment=f"{nasty}\nmore",
+        differs=True,
+    )
+    assert "<script>" not in rating.row
+    assert rating.row.count("&lt;script&gt;") == 3
+    assert "&amp; co<br>more" in rating.row
     assert 'href="/assessments/sources/#source-ai-lead"' in card
 
 
