@@ -7,7 +7,6 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from html import escape
 from typing import Any
 
 from django.db import connection
@@ -24,6 +23,7 @@ from transition.accounts.models import Share
 from transition.lib import charts
 from transition.lib.formatting import fixed
 from transition.lib.statements import OneWith, quoted
+from transition.lib.text import escape
 
 CHART_WIDTH = 240  # px per four levels in the bar chart's SVG
 
@@ -221,17 +221,17 @@ def results_context(
         "read_only": audience is not Audience.OWNER,
         **{name: functools.partial(_pick, computed, name) for name in FROM_RESULT},
     }
+    # The radar in the role view draws the managers' ratings too, so the role switch reads them as well.
+    # They are the engineer's own: a follower's radar has none.
+    ratings = _manager_ratings(assessment, framework, result) if audience is Audience.OWNER else []
     if audience is Audience.OWNER:
-        # The radar in the role view draws the managers' ratings too, so the role switch reads them as well.
-        ratings = _manager_ratings(assessment, framework, result)
         context["manager_ratings"] = ratings
-        context["manager_rows"] = manager_rows(ratings)
-        context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
-    else:
-        context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, []))
+    context["radar"] = functools.cache(functools.partial(_radar, framework, result, role, ratings))
     if role_view_only:
         return context
     if audience is Audience.OWNER:
+        # The manager's view sits outside the role view: the role switch does not draw it.
+        context["manager_rows"] = manager_rows(ratings)
         # The levels are results; which option was picked in each scenario stays between the engineer and
         # the app. The page says how many there are; the list itself, 40-odd scenarios with their
         # explanations that few read, is fetched when its disclosure is opened (assessment_scenarios).
@@ -363,13 +363,13 @@ def _radar_drawing(geo: charts.Radar, size: str, axes: list[RadarAxis]) -> Radar
     return replace(drawing, body=_radar_body(drawing, has_manager=manager is not None))
 
 
-def _moved(drawn: RadarDrawing, geo: charts.Radar, box: charts.Radar, *, has_manager: bool) -> RadarDrawing:
+def _moved(drawn: RadarDrawing, geo: charts.Radar, box: charts.Radar) -> RadarDrawing:
     """``drawn`` in the viewBox of ``box``, a radar of the same radius with other margins: its shapes moved by
     the difference of their centres, its labels numbered as in the key below the chart."""
     labels = tuple(replace(label, text=_svg(i + 1)) for i, label in enumerate(drawn.labels))
     moved = replace(drawn, size="narrow", width=_svg(box.width), height=_svg(box.height), labels=labels)
     shift = f"translate({box.cx - geo.cx:g} {box.cy - geo.cy:g})"
-    body = _radar_body(moved, has_manager=has_manager)
+    body = _radar_body(moved, has_manager=len(geo.series) > 2)
     return replace(moved, body=SafeString(f'<g transform="{shift}">{body}</g>'))  # nosec B308 B703: see _radar_body
 
 
@@ -436,7 +436,7 @@ def _radar(
     drawn = _radar_drawing(wide, "wide", axes)
     return RadarChart(
         wide=drawn,
-        narrow=_moved(drawn, wide, narrow, has_manager=bool(ratings)),
+        narrow=_moved(drawn, wide, narrow),
         axes=axes,
         has_manager=bool(ratings),
         manager_label=", ".join(managers),

@@ -3,14 +3,14 @@ htmx swap draw them too, and in the template a card cost about 1,500 function ca
 roadmap page's drawing (make bench). Drawn here it costs a tenth of that.
 
 Every text in it (the item's own words, its notes, its links, the error) is escaped as the template engine
-escapes it (``escape`` here, ``linebreaksbr``); the rest is markup written here, numbers and keywords. The
-parts drawn only on the item's own page, the editor with its forms and the comment threads, stay in their
-templates (roadmaps/includes/item_card.html#editor, comments.html#threads) and come in drawn.
+escapes it (``transition.lib.text.escape``, ``linebreaksbr``); the rest is markup written here, numbers
+and keywords. The parts drawn only on the item's own page, the editor with its forms and the comment
+threads, stay in their templates (roadmaps/includes/item_card.html#editor, comments.html#threads) and
+come in drawn.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaksbr
@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 
 from assessments.templatetags.sources import source_link
 from roadmaps.models import RoadmapItem
+from transition.lib.text import escape
 
 ANCHOR = (
     '<span class="badge badge-info" title="The way in that the role\N{RIGHT SINGLE QUOTATION MARK}s own article '
@@ -25,14 +26,6 @@ ANCHOR = (
 )
 PINNED = '<span class="badge" title="Kept in this month by re-plans">pinned</span>'
 STATUSES = (("todo", "To do"), ("doing", "Doing"), ("done", "Done"), ("skipped", "Skipped"))
-
-
-def escape(text: object) -> str:
-    """As the template engine escapes a value (conditional_escape): markup already made safe is kept, the
-    rest escaped by the standard library, without Django's lazy-text check on every call."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
 
 
 @dataclass(frozen=True)

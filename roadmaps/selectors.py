@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass, field
-from html import escape
 from typing import NamedTuple
 
 from django.db import connection
@@ -19,6 +18,7 @@ from roadmaps.models import Comment, EvidenceLink, Roadmap, RoadmapItem, add_mon
 from transition.lib.charts import Timeline, months_timeline
 from transition.lib.formatting import fixed
 from transition.lib.statements import Columns
+from transition.lib.text import escape
 
 
 class _Progress:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django import template
 from django.template.context import Context
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from roadmaps import cards
+from transition.lib.text import escape
 
 register = template.Library()
 
@@ -48,4 +48,4 @@ def _csrf_input(token: object) -> str:
     # As {% csrf_token %} draws it; no field where the page has no token (a page drawn without a request).
     if not token or str(token) == "NOTPROVIDED":
         return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'

@@ -114,13 +114,7 @@ class OneWith:
 
     def get(self, params: Sequence[Any], extra_params: Sequence[Any] = ()) -> Any:
         """The instance, or None when no row matches (as for a number past what the database holds)."""
-        values = [*extra_params, *params]
-        if not _in_range(values):
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, values)
-            row = cursor.fetchone()
-        return None if row is None else self._instance(row)
+        return next(iter(self.all(params, extra_params)), None)
 
     def all(self, params: Sequence[Any], extra_params: Sequence[Any] = ()) -> list[Any]:
         """Every instance that matches, in ``order``: none for a number past what the database holds."""
